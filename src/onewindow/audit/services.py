@@ -1,0 +1,86 @@
+"""Appending to the audit chain. Call inside the transaction of the action it records."""
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, fields: dict) -> str:
+    return hashlib.sha256((prev_hash + _canonical(fields)).encode()).hexdigest()
+
+
+def hashed_fields(entry: AuditEntry) -> dict:
+    """What the hash covers: everything but the hashes themselves."""
+    return {
+        "seq": entry.seq,
+        "at": entry.at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "role": entry.role,
+        "site_code": entry.site_code,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": str(entry.object_id),
+        "before": json.loads(_canonical(entry.before)),
+        "after": json.loads(_canonical(entry.after)),
+    }
+
+
+@transaction.atomic
+def record(*, actor, action: str, obj_type: str, obj_id, before=None, after=None, site_code: str = "") -> AuditEntry:
+    head, _ = AuditHead.objects.get_or_create(id=1)
+    head = AuditHead.objects.select_for_update().get(id=1)
+    user = actor if getattr(actor, "pk", None) else None
+    entry = AuditEntry(
+        seq=head.last_seq + 1,
+        at=timezone.now(),
+        actor=user,
+        actor_name=(user.username if user else (str(actor) if actor else "system")),
+        role=getattr(user, "role", "") if user else "system",
+        site_code=site_code or (user.site.code if user and user.site_id else ""),
+        action=action,
+        object_type=obj_type,
+        object_id=str(obj_id),
+        before=json.loads(_canonical(before)),
+        after=json.loads(_canonical(after)),
+        prev_hash=head.last_hash,
+    )
+    entry.hash = entry_hash(entry.prev_hash, hashed_fields(entry))
+    entry.save(force_insert=True)
+    head.last_seq, head.last_hash = entry.seq, entry.hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def verify(batch: int = 5000):
+    """Walk the chain; return None when intact, else (seq, reason) of the first broken entry."""
+    prev_hash, expected_seq = GENESIS, 1
+    qs = AuditEntry.objects.order_by("seq")
+    last = 0
+    while True:
+        rows = list(qs.filter(seq__gt=last)[:batch])
+        if not rows:
+            break
+        for e in rows:
+            if e.seq != expected_seq:
+                return expected_seq, "missing entry (removed)"
+            if e.prev_hash != prev_hash:
+                return e.seq, "prev_hash does not match the previous entry"
+            if entry_hash(e.prev_hash, hashed_fields(e)) != e.hash:
+                return e.seq, "content does not match its hash (edited)"
+            prev_hash, expected_seq, last = e.hash, e.seq + 1, e.seq
+    head = AuditHead.objects.filter(id=1).first()
+    if head and head.last_seq != last:
+        return last + 1, "entries after the last one were removed"
+    return None

@@ -1,0 +1,17 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future prefixed routes)
+from django.contrib import admin
+from django.urls import include, path
+
+from onewindow.api.urls import api
+
+admin.site.site_header = "一窗通办 · 后台管理"
+admin.site.site_title = "一窗通办"
+admin.site.index_title = "中心管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("onewindow.accounts.urls")),
+    path("", include("onewindow.portal.urls")),
+]
