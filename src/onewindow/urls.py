@@ -1,4 +1,3 @@
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future prefixed routes)
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,5 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("onewindow.accounts.urls")),
+    path("network/", include("onewindow.regions.urls")),
+    path("", include("onewindow.catalog.urls")),
+    path("", include("onewindow.cases.urls")),
     path("", include("onewindow.portal.urls")),
 ]
