@@ -45,6 +45,9 @@ class User(AbstractUser):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("监管区域"), null=True, blank=True, on_delete=models.PROTECT
     )
+    window = models.ForeignKey(
+        "regions.Window", verbose_name=_("所在窗口"), null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         verbose_name = _("用户")
