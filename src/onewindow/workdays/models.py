@@ -42,6 +42,15 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("日历日")
         ordering = ["date"]
         indexes = [models.Index(fields=["ordinal", "is_workday"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind__in=["workday", "makeup"], is_workday=True)
+                    | models.Q(kind__in=["weekend", "holiday"], is_workday=False)
+                ),
+                name="workdays_day_kind_matches_is_workday",
+            )
+        ]
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"

@@ -1,0 +1,130 @@
+"""Reading the working-day calendar. Other apps call these four functions.
+
+Every answer comes straight from the database (no cross-request cache), so an
+administrator's edit is seen at once by every process. Each call costs one or two
+indexed queries whatever the number of days.
+
+    add_workdays(start, days) -> (due, provisional)   the Nth working day after `start`
+    workdays_between(start, end) -> int              working days in (start, end]
+    is_workday(d) -> bool
+    ordinal_of(d) -> int                             running working-day number of `d`
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Exists, Max, Min, OuterRef
+from django.utils import timezone
+
+from onewindow.api.errors import ServiceError
+
+from . import schedule
+from .models import CalendarDay, CalendarYear
+
+log = logging.getLogger(__name__)
+
+# Far beyond any statutory time limit; keeps absurd inputs away from SQL integer overflow.
+MAX_DAYS = 20000
+
+
+def _as_date(value, field: str) -> date:
+    if isinstance(value, datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    if isinstance(value, date):
+        return value
+    raise ServiceError("日期格式无效", fields={field: "应为日期（YYYY-MM-DD）"})
+
+
+def _reseed_if_empty() -> bool:
+    """Restore the default calendar when the table is empty (e.g. a flushed test database).
+
+    Only ever called after a lookup missed, so it costs nothing in the normal case.
+    """
+    if CalendarDay.objects.exists():
+        return False
+    log.warning("working-day calendar is empty; seeding the default years")
+    conf = settings.ONEWINDOW
+    schedule.seed(CalendarYear, CalendarDay, conf["CALENDAR_FIRST_YEAR"], conf["CALENDAR_LAST_YEAR"])
+    return True
+
+
+def _out_of_range(d: date, field: str) -> ServiceError:
+    bounds = CalendarDay.objects.aggregate(lo=Min("date"), hi=Max("date"))
+    if bounds["lo"] is None:
+        message = "工作日历尚未初始化"
+    else:
+        message = f"日期 {d.isoformat()} 超出工作日历范围（{bounds['lo'].isoformat()} 至 {bounds['hi'].isoformat()}）"
+    return ServiceError(message, fields={field: message})
+
+
+def _row(d: date, field: str, *columns: str):
+    qs = CalendarDay.objects.filter(date=d).values_list(*columns)
+    row = qs.first()
+    if row is None and _reseed_if_empty():
+        row = qs.first()
+    if row is None:
+        raise _out_of_range(d, field)
+    return row
+
+
+def add_workdays(start: date, days: int) -> tuple[date, bool]:
+    """The `days`-th working day after `start` (start itself is not counted).
+
+    `days=0` returns `start` itself. The second value is True when any day consulted, from
+    `start` to the due date, lies in a year whose schedule is not yet confirmed.
+    Two queries: the ordinal of `start`, then the working day carrying ordinal + days.
+    """
+    start = _as_date(start, "start")
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise ServiceError("工作日数应为整数", fields={"days": "应为非负整数"})
+    if days < 0:
+        raise ServiceError("工作日数不能为负数", fields={"days": "不能为负数"})
+    ordinal, provisional = _row(start, "start", "ordinal", "provisional")
+    if days == 0:
+        return start, provisional
+    if days > MAX_DAYS:
+        hi = CalendarDay.objects.aggregate(hi=Max("date"))["hi"]
+        message = f"自 {start.isoformat()} 起第 {days} 个工作日超出工作日历范围（至 {hi}）"
+        raise ServiceError(message, fields={"days": message})
+    found = (
+        CalendarDay.objects.filter(ordinal=ordinal + days, is_workday=True)
+        .annotate(
+            any_provisional=Exists(
+                CalendarDay.objects.filter(date__gte=start, date__lte=OuterRef("date"), provisional=True)
+            )
+        )
+        .values_list("date", "any_provisional")
+        .first()
+    )
+    if found is None:
+        hi = CalendarDay.objects.aggregate(hi=Max("date"))["hi"]
+        message = f"自 {start.isoformat()} 起第 {days} 个工作日超出工作日历范围（至 {hi}）"
+        raise ServiceError(message, fields={"days": message})
+    due, any_provisional = found
+    return due, bool(any_provisional)
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Working days in (start, end]; negative when end < start. One query."""
+    start, end = _as_date(start, "start"), _as_date(end, "end")
+    qs = CalendarDay.objects.filter(date__in=[start, end]).values_list("date", "ordinal")
+    ordinals = dict(qs)
+    if len(ordinals) < len({start, end}) and _reseed_if_empty():
+        ordinals = dict(qs)
+    for d, field in ((start, "start"), (end, "end")):
+        if d not in ordinals:
+            raise _out_of_range(d, field)
+    return ordinals[end] - ordinals[start]
+
+
+def is_workday(d: date) -> bool:
+    """True for a weekday that is not a public holiday, or a make-up (调休) workday."""
+    return _row(_as_date(d, "date"), "date", "is_workday")[0]
+
+
+def ordinal_of(d: date) -> int:
+    """Working days from the first stored day up to and including `d`."""
+    return _row(_as_date(d, "date"), "date", "ordinal")[0]
