@@ -1,0 +1,225 @@
+"""Reads of the catalogue: search, the service guide, the centre's figures and the three lists.
+
+Everything here reads current versions (ItemVersion.is_current=True) unless said otherwise,
+and never writes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from onewindow.api.errors import NotFound, ServiceError
+from onewindow.regions.models import Site, SiteLevel, Window
+
+from .models import POWER_TYPES, Department, Fee, ItemType, ItemVersion, Material, OnlineDepth
+
+MAX_PAGE_SIZE = 100
+LEVELS = ["city", "county", "town", "village"]
+ONLINE_CAPABLE = [OnlineDepth.FULL, OnlineDepth.PREREVIEW]
+
+
+@dataclass
+class Page:
+    """One page of results: `rows` plus what a pager needs."""
+
+    count: int
+    page: int
+    page_size: int
+    rows: list = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def previous_page(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_page(self) -> int:
+        return self.page + 1
+
+
+def parse_page(value, *, name: str = "page") -> int:
+    """A 1-based page number from user input; ServiceError naming the parameter otherwise."""
+    if value in (None, ""):
+        return 1
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ServiceError(_("页码必须是正整数"), fields={name: _("页码必须是正整数")}) from None
+    if number < 1:
+        raise ServiceError(_("页码必须是正整数"), fields={name: _("页码必须是正整数")})
+    return number
+
+
+def paginate(qs, page, page_size: int = 20) -> Page:
+    """Bounded pagination: page >= 1, 1 <= page_size <= MAX_PAGE_SIZE; a page past the end is empty."""
+    number = parse_page(page)
+    try:
+        size = int(page_size)
+    except (TypeError, ValueError):
+        raise ServiceError(_("每页条数有误"), fields={"page_size": _("每页条数必须是整数")}) from None
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ServiceError(_("每页条数有误"), fields={"page_size": _("每页条数应在 1 到 %d 之间") % MAX_PAGE_SIZE})
+    count = qs.count()
+    start = (number - 1) * size
+    rows = list(qs[start : start + size]) if start < count else []
+    return Page(count=count, page=number, page_size=size, rows=rows)
+
+
+def current_versions() -> QuerySet:
+    return ItemVersion.objects.filter(is_current=True).select_related(
+        "item", "item__department", "licence_type"
+    )
+
+
+def search_items(
+    search: str = "",
+    department: str = "",
+    type: str = "",
+    level: str = "",
+    online: str = "",
+    page=1,
+    page_size: int = 20,
+) -> Page:
+    """Search current versions. `department` is a department code; `type` an ItemType value;
+    `level` one of city/county/town/village; `online` an OnlineDepth value or "yes" (online-capable).
+    Raises ServiceError naming the parameter for a bad page, type, level or online value."""
+    qs = current_versions()
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(item__code__icontains=search))
+    department = (department or "").strip()
+    if department:
+        qs = qs.filter(Q(item__department__code=department) | Q(item__department__name=department))
+    type = (type or "").strip()
+    if type:
+        if type not in ItemType.values:
+            raise ServiceError(_("事项类型有误"), fields={"type": _("未知的事项类型：%s") % type})
+        qs = qs.filter(type=type)
+    level = (level or "").strip()
+    if level:
+        if level not in LEVELS:
+            raise ServiceError(_("行使层级有误"), fields={"level": _("未知的行使层级：%s") % level})
+        # JSON list of level codes; the quoted token matches on SQLite (text) and PostgreSQL (jsonb::text).
+        qs = qs.filter(levels__icontains=f'"{level}"')
+    online = (online or "").strip()
+    if online:
+        if online == "yes":
+            qs = qs.filter(online_depth__in=ONLINE_CAPABLE)
+        elif online in OnlineDepth.values:
+            qs = qs.filter(online_depth=online)
+        else:
+            raise ServiceError(_("网办深度有误"), fields={"online": _("未知的网办深度：%s") % online})
+    qs = qs.order_by("item__department__order", "item__department__code", "item__code")
+    return paginate(qs, page, page_size)
+
+
+def item_guide(code: str) -> ItemVersion:
+    """The current version of item `code` with materials, fees, department and licence type.
+    NotFound when there is no such item (or it has no current version)."""
+    version = (
+        current_versions()
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.select_related("licence_type")),
+            Prefetch("fees", queryset=Fee.objects.all()),
+        )
+        .filter(item__code=code)
+        .first()
+    )
+    if version is None:
+        raise NotFound(_("未找到事项：%s") % code, fields={"code": code})
+    return version
+
+
+def department_windows(department_id) -> list:
+    """The windows where a department receives applicants (for the guide's 办理窗口)."""
+    return list(
+        Window.objects.filter(department_id=department_id).select_related("hall", "hall__site").order_by(
+            "hall__site__code", "number"
+        )
+    )
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def centre_figures() -> dict:
+    """The centre's published figures, computed with SQL aggregates over the data.
+
+    Keys: departments, stationed_departments, items, sites_by_level {city, county, town, village},
+    sites, online_items, online_share (%), instant_items, instant_share (%),
+    avg_committed_days, avg_statutory_days (None when there are no items), time_saved_share (%).
+    """
+    deps = Department.objects.aggregate(total=Count("id"), stationed=Count("id", filter=Q(stationed=True)))
+    items = ItemVersion.objects.filter(is_current=True).aggregate(
+        total=Count("id"),
+        online=Count("id", filter=Q(online_depth__in=ONLINE_CAPABLE)),
+        instant=Count("id", filter=Q(committed_days=0)),
+        avg_committed=Avg("committed_days"),
+        avg_statutory=Avg("statutory_days"),
+    )
+    by_level = {level: 0 for level in SiteLevel.values}
+    for row in Site.objects.values("level").annotate(n=Count("id")).order_by():
+        by_level[row["level"]] = row["n"]
+    avg_c, avg_s = items["avg_committed"], items["avg_statutory"]
+    return {
+        "departments": deps["total"],
+        "stationed_departments": deps["stationed"],
+        "items": items["total"],
+        "sites_by_level": by_level,
+        "sites": sum(by_level.values()),
+        "online_items": items["online"],
+        "online_share": _share(items["online"], items["total"]),
+        "instant_items": items["instant"],
+        "instant_share": _share(items["instant"], items["total"]),
+        "avg_committed_days": round(float(avg_c), 1) if avg_c is not None else None,
+        "avg_statutory_days": round(float(avg_s), 1) if avg_s is not None else None,
+        "time_saved_share": round(100.0 * (1 - float(avg_c) / float(avg_s)), 1) if avg_s else 0.0,
+    }
+
+
+def departments() -> QuerySet:
+    return Department.objects.all()
+
+
+def power_list() -> QuerySet:
+    """权力清单: current versions whose type is one of the ten administrative power types,
+    ordered by department, then type, then item code."""
+    return (
+        current_versions()
+        .filter(type__in=POWER_TYPES)
+        .order_by("item__department__order", "item__department__code", "type", "item__code")
+    )
+
+
+def responsibility_list() -> QuerySet:
+    """责任清单: current versions that carry responsibility items or accountability cases."""
+    return (
+        current_versions()
+        .exclude(Q(responsibilities="") & Q(accountability=""))
+        .order_by("item__department__order", "item__department__code", "item__code")
+    )
+
+
+def fee_list() -> QuerySet:
+    """涉企收费清单: enterprise-related fees of current versions, with item, department and basis."""
+    return (
+        Fee.objects.filter(enterprise_related=True, version__is_current=True)
+        .select_related("version", "version__item", "version__item__department")
+        .order_by("version__item__department__order", "version__item__department__code", "version__item__code", "order", "id")
+    )
+
+
+LISTS = {"power": power_list, "responsibility": responsibility_list, "fees": fee_list}
