@@ -88,4 +88,4 @@ class CalendarYearAdmin(admin.ModelAdmin):
         if obj.confirmed:
             services.confirm_year(obj.year, obj.source, actor=request.user)
         else:
-            services.reopen_year(obj.year, actor=request.user)
+            services.reopen_year(obj.year, actor=request.user, source=obj.source)

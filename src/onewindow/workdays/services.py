@@ -113,12 +113,14 @@ def confirm_year(year: int, source: str, actor=None) -> CalendarYear:
 
 
 @transaction.atomic
-def reopen_year(year: int, actor=None) -> CalendarYear:
+def reopen_year(year: int, actor=None, source: str | None = None) -> CalendarYear:
     """Undo `confirm_year`: the year's days are provisional again."""
     obj = _year(year)
     before = {"confirmed": obj.confirmed, "source": obj.source}
     obj.confirmed = False
-    obj.save(update_fields=["confirmed"])
+    if source is not None:
+        obj.source = source.strip()[:200] or schedule.PROVISIONAL_SOURCE
+    obj.save(update_fields=["confirmed", "source"])
     CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)).update(provisional=True)
     record(actor=actor, action="workdays.reopen_year", obj_type="workdays.CalendarYear", obj_id=year,
            before=before, after={"confirmed": False, "source": obj.source})
