@@ -61,7 +61,7 @@ def county_centre(region_code: str) -> Site | None:
 
 def sites_under(region_code: str):
     """All sites located in a region or anywhere below it."""
-    return Site.objects.filter(region_id__startswith=region_prefix(region_code))
+    return Site.objects.filter(region__code__startswith=region_prefix(region_code))
 
 
 def _annotated():
@@ -81,7 +81,7 @@ def search_sites(q: str = ""):
     if q:
         cond = Q(name__icontains=q) | Q(region__name__icontains=q)
         if q.isdigit():
-            cond |= Q(region_id__startswith=region_prefix(q))
+            cond |= Q(region__code__startswith=region_prefix(q))
         qs = qs.filter(cond)
     return qs
 
