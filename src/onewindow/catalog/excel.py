@@ -404,6 +404,8 @@ def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:
                 if header not in item_rows.present or kind == "info":
                     continue
                 value = row.get(header)
+                if kind in ("int", "bool", "subject", "depth") and header not in ITEM_REQUIRED and not _cell_text(value):
+                    continue  # an empty optional cell keeps the current value (the default for a new item)
                 if kind == "text":
                     data[key] = check.text(value, header, required=header in ITEM_REQUIRED)
                 elif kind == "int":
