@@ -177,3 +177,26 @@ def test_admin_closed_to_non_staff(client, demo):
     assert client.login(username="window1", password="demo12345")
     r = client.get("/admin/regions/site/")
     assert r.status_code == 302
+
+
+def test_admin_adds_a_user_with_role_and_site(client, demo):
+    from onewindow.regions.models import Site
+
+    assert client.login(username="admin", password="demo12345")
+    site = Site.objects.get(code="BM-341302009")
+    r = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "agent9",
+            "password1": "long-enough-pass-9",
+            "password2": "long-enough-pass-9",
+            "role": "agent",
+            "display_name": "汴河代办员",
+            "site": site.pk,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    u = User.objects.get(username="agent9")
+    assert (u.role, u.site_id, u.display_name) == ("agent", site.pk, "汴河代办员")
+    client.logout()
+    assert client.login(username="agent9", password="long-enough-pass-9")
