@@ -6,7 +6,7 @@ and never writes.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from onewindow.api.errors import NotFound, ServiceError
@@ -196,11 +196,15 @@ def departments() -> QuerySet:
 
 def power_list() -> QuerySet:
     """权力清单: current versions whose type is one of the ten administrative power types,
-    ordered by department, then type, then item code."""
+    ordered by department, then type (in the order of the national classification), then item code."""
+    type_order = Case(
+        *[When(type=t, then=Value(i)) for i, t in enumerate(ItemType.values)], output_field=IntegerField()
+    )
     return (
         current_versions()
         .filter(type__in=POWER_TYPES)
-        .order_by("item__department__order", "item__department__code", "type", "item__code")
+        .annotate(type_order=type_order)
+        .order_by("item__department__order", "item__department__code", "type_order", "item__code")
     )
 
 

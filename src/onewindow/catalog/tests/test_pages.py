@@ -196,3 +196,14 @@ def test_superuser_may_use_excel_page(client, cat):
     root = User.objects.create_superuser("root9", password="x" * 10, role="applicant")
     client.force_login(root)
     assert client.get("/items/excel/").status_code == 200
+
+
+def test_power_list_orders_types_as_classified(client, cat):
+    from onewindow.catalog.models import ItemVersion, ServiceItem
+
+    # 行政确认 sorts before 行政许可 alphabetically by value, but comes after 行政处罚 in the classification
+    item = ServiceItem.objects.create(code="SZ-SCJG-QR-0001", department=cat["scjg"])
+    ItemVersion.objects.create(item=item, version=1, name="某确认", type="confirmation", statutory_days=5,
+                               committed_days=1)
+    codes = [v.item.code for v in client.get("/lists/").context["page"].rows]
+    assert codes == ["SZ-SCJG-XK-0001", "SZ-SCJG-CF-0001", "SZ-SCJG-QR-0001", "SZ-GAJ-QR-0001"]
