@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from onewindow.api.errors import NotFound, ServiceError
 from onewindow.regions.models import Site, SiteLevel, Window
 
-from .models import POWER_TYPES, Department, Fee, ItemType, ItemVersion, Material, OnlineDepth
+from .models import POWER_TYPES, Department, Fee, ItemType, ItemVersion, Material, OnlineDepth, VersionStatus
 
 MAX_PAGE_SIZE = 100
 LEVELS = ["city", "county", "town", "village"]
@@ -77,10 +77,13 @@ def paginate(qs, page, page_size: int = 20) -> Page:
     return Page(count=count, page=number, page_size=size, rows=rows)
 
 
-def current_versions() -> QuerySet:
-    return ItemVersion.objects.filter(is_current=True).select_related(
-        "item", "item__department", "licence_type"
-    )
+def current_versions(published_only: bool = True) -> QuerySet:
+    """Current versions (with item, department, licence type). The public sees published ones only;
+    `published_only=False` adds current drafts and retired items (for the administrator's export)."""
+    qs = ItemVersion.objects.filter(is_current=True)
+    if published_only:
+        qs = qs.filter(status=VersionStatus.PUBLISHED)
+    return qs.select_related("item", "item__department", "licence_type")
 
 
 def search_items(
@@ -126,8 +129,8 @@ def search_items(
 
 
 def item_guide(code: str) -> ItemVersion:
-    """The current version of item `code` with materials, fees, department and licence type.
-    NotFound when there is no such item (or it has no current version)."""
+    """The current published version of item `code` with materials, fees, department and licence type.
+    NotFound when there is no such item (or it is a draft, or retired)."""
     version = (
         current_versions()
         .prefetch_related(
@@ -163,7 +166,7 @@ def centre_figures() -> dict:
     avg_committed_days, avg_statutory_days (None when there are no items), time_saved_share (%).
     """
     deps = Department.objects.aggregate(total=Count("id"), stationed=Count("id", filter=Q(stationed=True)))
-    items = ItemVersion.objects.filter(is_current=True).aggregate(
+    items = ItemVersion.objects.filter(is_current=True, status=VersionStatus.PUBLISHED).aggregate(
         total=Count("id"),
         online=Count("id", filter=Q(online_depth__in=ONLINE_CAPABLE)),
         instant=Count("id", filter=Q(committed_days=0)),
@@ -220,7 +223,7 @@ def responsibility_list() -> QuerySet:
 def fee_list() -> QuerySet:
     """涉企收费清单: enterprise-related fees of current versions, with item, department and basis."""
     return (
-        Fee.objects.filter(enterprise_related=True, version__is_current=True)
+        Fee.objects.filter(enterprise_related=True, version__is_current=True, version__status=VersionStatus.PUBLISHED)
         .select_related("version", "version__item", "version__item__department")
         .order_by("version__item__department__order", "version__item__department__code", "version__item__code", "order", "id")
     )

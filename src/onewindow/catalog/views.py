@@ -106,7 +106,7 @@ def catalogue_excel(request):
     if not _is_admin(request.user):
         return render(request, "catalog/forbidden.html", status=403)
     if request.method == "GET" and request.GET.get("download"):
-        wb = excel.export_catalogue(selectors.current_versions().order_by("item__code"))
+        wb = excel.export_catalogue(selectors.current_versions(published_only=False).order_by("item__code"))
         stamp = timezone.localdate().strftime("%Y%m%d")
         return _xlsx_response(wb, f"catalogue-{stamp}.xlsx")
     result = None
@@ -122,6 +122,6 @@ def catalogue_excel(request):
     return render(
         request,
         "catalog/excel.html",
-        {"result": result, "item_count": selectors.current_versions().count()},
+        {"result": result, "item_count": selectors.current_versions(published_only=False).count()},
         status=status,
     )

@@ -150,3 +150,16 @@ def test_openapi_lists_item_paths(api_client):
     assert "/api/v1/items/{code}" in doc["paths"]
     params = {p["name"] for p in doc["paths"]["/api/v1/items"]["get"]["parameters"]}
     assert {"search", "department", "type", "page"} <= params
+
+
+def test_drafts_and_retired_items_are_not_public(api_client, client, cat):
+    ItemVersion.objects.filter(item=cat["fine"]).update(status="retired")
+    draft = ServiceItem.objects.create(code="SZ-GAJ-XK-0009", department=cat["gaj"])
+    ItemVersion.objects.create(item=draft, version=1, status="draft", name="草稿事项", type="licensing",
+                               statutory_days=5, committed_days=1)
+    body = api_client.get("/api/v1/items").json()
+    assert body["count"] == 3
+    assert {i["code"] for i in body["items"]} == {"SZ-SCJG-XK-0001", "SZ-GAJ-GG-0001", "SZ-GAJ-QR-0001"}
+    assert api_client.get("/api/v1/items/SZ-SCJG-CF-0001").status_code == 404
+    assert api_client.get("/api/v1/items/SZ-GAJ-XK-0009").status_code == 404
+    assert client.get("/").context["figures"]["items"] == 3

@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, path, user, **options):
         if action == "export":
-            versions = selectors.current_versions().order_by("item__code")
+            versions = selectors.current_versions(published_only=False).order_by("item__code")
             wb = excel.export_catalogue(versions)
             wb.save(path)
             self.stdout.write(self.style.SUCCESS(f"exported {versions.count()} items to {path}"))
