@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from onewindow.api.errors import NotFound, ServiceError
 
@@ -16,8 +17,8 @@ from . import excel, selectors
 from .models import ItemType, OnlineDepth
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LIST_TITLES = {"power": "权力清单", "responsibility": "责任清单", "fees": "涉企收费清单"}
-LEVEL_CHOICES = [("city", "市级"), ("county", "县区级"), ("town", "乡镇街道级"), ("village", "村社区级")]
+LIST_TITLES = {"power": _l("权力清单"), "responsibility": _l("责任清单"), "fees": _l("涉企收费清单")}
+LEVEL_CHOICES = [("city", _l("市级")), ("county", _l("县区级")), ("town", _l("乡镇街道级")), ("village", _l("村社区级"))]
 
 
 def _xlsx_response(workbook, filename: str) -> HttpResponse:
@@ -45,6 +46,7 @@ def item_search(request):
         result = selectors.Page(count=0, page=1, page_size=20)
     query = urlencode({k: v for k, v in params.items() if v})
     context = {
+        "is_admin": _is_admin(request.user),
         "result": result,
         "params": params,
         "error": error,
