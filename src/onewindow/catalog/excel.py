@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -155,6 +156,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 
 
 def _put_row(ws, values: list) -> None:
+    # Control characters cannot be stored in the XML of a workbook; drop them rather than fail.
+    values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
     ws.append(values)
     for cell in ws[ws.max_row]:
         # A string that starts with "=" must stay text, never become a formula.

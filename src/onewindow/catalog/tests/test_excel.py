@@ -266,3 +266,16 @@ def test_upload_refused_to_non_admin(client, exported):
     with open(exported, "rb") as fh:
         assert client.post("/items/excel/", {"file": fh}).status_code == 403
     assert ItemVersion.objects.count() == n
+
+
+def test_export_survives_control_characters_and_formula_like_text(cat, tmp_path):
+    ItemVersion.objects.filter(item=cat["hukou"], is_current=True).update(
+        conditions="=SUM(A1)", legal_basis="依据\x07第一条"
+    )
+    path = tmp_path / "odd.xlsx"
+    export_catalogue(current_versions().order_by("item__code")).save(path)
+    ws = load_workbook(path)["事项"]
+    headers = [c.value for c in ws[1]]
+    assert ws.cell(row=2, column=headers.index("受理条件") + 1).value == "=SUM(A1)"
+    assert ws.cell(row=2, column=headers.index("受理条件") + 1).data_type == "s"
+    assert ws.cell(row=2, column=headers.index("设定依据") + 1).value == "依据第一条"
