@@ -1,0 +1,112 @@
+"""Cases API (/api/v1/cases): thin: parse, call a service or selector, render."""
+
+from typing import Literal
+
+from django.http import HttpResponse
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from onewindow.api.auth import bearer
+
+from . import selectors, services
+from .presenters import bundle_dict, case_dict
+
+router = Router(auth=[bearer, django_auth])
+
+
+class ApplicantIn(Schema):
+    kind: Literal["person", "org"]
+    name: str = Field(..., max_length=100)
+    id_number: str | None = None
+    uscc: str | None = None
+    phone: str | None = None
+
+
+class FileIn(Schema):
+    item: str = Field(..., max_length=40)
+    applicant: ApplicantIn
+    channel: Literal["window", "online", "agency"]
+    materials: list[str] = []
+    authorisation: str | None = None
+    data: dict | None = None
+
+
+class FiledOut(Schema):
+    number: str
+    state: str
+    query_code: str
+
+
+class BundleIn(Schema):
+    bundle: str = Field(..., max_length=40)
+    applicant: ApplicantIn
+    channel: Literal["window", "online", "agency"]
+    materials: list[str] = []
+    authorisation: str | None = None
+    data: dict | None = None
+
+
+@router.post("", response={201: FiledOut}, summary="File a case (一号申请)")
+def file_case(request, payload: FileIn):
+    case = services.file_case(
+        item=payload.item,
+        applicant=payload.applicant.dict(),
+        channel=payload.channel,
+        materials=payload.materials,
+        actor=request.user,
+        authorisation=payload.authorisation or "",
+        data=payload.data,
+    )
+    return 201, {"number": case.number, "state": case.state, "query_code": case.query_code}
+
+
+@router.post("/bundles", response={201: dict}, summary="File a bundle (一件事)")
+def file_bundle(request, payload: BundleIn):
+    filing = services.file_bundle(
+        bundle=payload.bundle,
+        applicant=payload.applicant.dict(),
+        channel=payload.channel,
+        materials=payload.materials,
+        actor=request.user,
+        authorisation=payload.authorisation or "",
+        data=payload.data,
+    )
+    return 201, bundle_dict(filing, request.user)
+
+
+@router.get("/bundles/{number}", response=dict, summary="A bundle with each department's progress")
+def get_bundle(request, number: str):
+    return bundle_dict(selectors.get_bundle_for(request.user, number), request.user)
+
+
+@router.get("/{number}", response=dict, summary="One case with its events")
+def get_case(request, number: str):
+    return case_dict(selectors.get_case_for(request.user, number), with_events=True)
+
+
+@router.post("/{number}/actions/{action}", response=dict, summary="Run a state-machine action")
+def act(request, number: str, action: str, payload: dict | None = None):
+    case = services.perform(number, action, request.user, payload or {})
+    return case_dict(case, with_events=True)
+
+
+@router.get("/{number}/slip.pdf", summary="Acceptance slip (受理通知书) PDF")
+def slip_pdf(request, number: str):
+    from .documents import slip_pdf as render
+
+    case = selectors.get_case_for(request.user, number)
+    return _pdf(render(case), f"slip-{case.number}.pdf")
+
+
+@router.get("/{number}/notice.pdf", summary="One-time notice (一次性告知书) or rejection notice PDF")
+def notice_pdf(request, number: str):
+    from .documents import notice_pdf as render
+
+    case = selectors.get_case_for(request.user, number)
+    return _pdf(render(case), f"notice-{case.number}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(content, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="{filename}"'
+    return resp

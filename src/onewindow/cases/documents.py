@@ -1,0 +1,60 @@
+"""Printable documents: the acceptance slip (受理通知书) and the one-time / rejection notices.
+
+HTML templates rendered to PDF by WeasyPrint with the Noto CJK fonts (installed by
+scripts/system-deps.sh). The slip's QR code (qrcode, SVG) points to the public tracking page.
+"""
+
+import base64
+import io
+import os
+
+import qrcode
+import qrcode.image.svg
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from onewindow.api.errors import Conflict
+
+from .models import NoticeKind
+
+
+def public_url() -> str:
+    return os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def tracking_url(case) -> str:
+    return f"{public_url()}/track/?number={case.number}&code={case.query_code}"
+
+
+def qr_data_uri(text: str) -> str:
+    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buf = io.BytesIO()
+    img.save(buf)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "printed_at": timezone.localtime()})
+    return HTML(string=html).write_pdf()
+
+
+def slip_pdf(case) -> bytes:
+    if case.accepted_on is None:
+        raise Conflict("办件尚未受理，没有受理通知书", code="no_slip", fields={"state": case.state})
+    url = tracking_url(case)
+    return render_pdf("cases/pdf/slip.html", {
+        "case": case,
+        "materials": case.materials.all(),
+        "qr": qr_data_uri(url),
+        "tracking_url": url,
+    })
+
+
+def notice_pdf(case) -> bytes:
+    notice = case.notices.order_by("-issued_at", "-id").first()
+    if notice is None:
+        raise Conflict("该办件没有告知书", code="no_notice", fields={"state": case.state})
+    template = "cases/pdf/rejection.html" if notice.kind == NoticeKind.REJECTION else "cases/pdf/notice.html"
+    return render_pdf(template, {"case": case, "notice": notice, "tracking_url": tracking_url(case)})

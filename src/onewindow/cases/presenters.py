@@ -1,0 +1,93 @@
+"""Plain-dict views of cases for the API and templates."""
+
+from onewindow.workdays.selectors import workdays_between
+
+from .models import Case
+
+
+def _iso(v):
+    return v.isoformat() if v else None
+
+
+def case_dict(case: Case, *, with_events: bool = False) -> dict:
+    out = {
+        "number": case.number,
+        "query_code": case.query_code,
+        "item": case.item.code,
+        "item_name": case.item_version.name,
+        "item_version": case.item_version.version,
+        "department": case.department.name,
+        "state": case.state,
+        "state_label": str(case.get_state_display()),
+        "channel": case.channel,
+        "applicant": {
+            "kind": case.applicant_kind,
+            "name": case.applicant_name,
+            "id": case.applicant_id,
+            "phone": case.applicant_phone,
+        },
+        "site": case.site.name,
+        "submitted_at": _iso(case.submitted_at),
+        "accepted_on": _iso(case.accepted_on),
+        "committed_days": case.committed_days,
+        "due_date": _iso(case.due_date),
+        "due_provisional": case.due_provisional,
+        "suspended_workdays": case.suspended_workdays,
+        "extended_days": case.extended_days,
+        "concluded_on": _iso(case.concluded_on),
+        "actual_workdays": case.actual_workdays,
+        "result": case.result or None,
+        "result_reason": case.result_reason,
+        "delivery_method": case.delivery_method or None,
+        "green_channel": case.green_channel,
+        "bundle": case.bundle_filing.number if case.bundle_filing_id else None,
+        "materials": [
+            {"code": m.code, "name": m.name, "required": m.required, "status": m.status,
+             "licence_number": m.licence_number or None, "note": m.note}
+            for m in case.materials.all()
+        ],
+    }
+    if with_events:
+        out["events"] = [
+            {"seq": e.seq, "at": _iso(e.at), "action": e.action, "from": e.from_state, "to": e.to_state,
+             "actor": e.actor_name, "role": e.actor_role, "note": e.note, "data": e.data}
+            for e in case.events.order_by("seq")
+        ]
+    return out
+
+
+def bundle_dict(filing, user) -> dict:
+    from .selectors import cases_visible_to
+
+    children = list(
+        cases_visible_to(user, Case.objects.filter(bundle_filing=filing))
+        .select_related("item_version", "department").order_by("id")
+    )
+    parts, slowest = [], None
+    for c in children:
+        days = None
+        if c.accepted_on:
+            end = c.concluded_on
+            if end is None:
+                from django.utils import timezone
+
+                end = timezone.localdate()
+            days = max(0, workdays_between(c.accepted_on, end) - c.suspended_workdays)
+        part = {"number": c.number, "item": c.item.code, "item_name": c.item_version.name,
+                "department": c.department.name, "state": c.state, "state_label": str(c.get_state_display()),
+                "due_date": _iso(c.due_date), "workdays_used": days}
+        parts.append(part)
+        key = (c.due_date is None, c.due_date, days or 0)
+        if c.state not in ("concluded", "delivered") and (slowest is None or key > slowest[0]):
+            slowest = (key, c.number)
+    done = all(p["state"] in ("concluded", "delivered") for p in parts) and bool(parts)
+    return {
+        "number": filing.number,
+        "query_code": filing.query_code,
+        "bundle": filing.bundle.code,
+        "name": filing.bundle.name,
+        "done": done,
+        "uscc": filing.uscc or None,
+        "slowest": slowest[1] if slowest else None,
+        "cases": parts,
+    }

@@ -1,0 +1,94 @@
+"""Reads of cases, always through the caller's scope.
+
+Scope rules: applicants see their own cases (filed from their account, or under their ID
+number / credit code); clerks and agents the cases received at their site; reviewers and
+approvers their department's; supervisors the cases received in their region; the
+centre administrator all. A case outside the scope is reported as not found, so that
+numbers cannot be probed.
+"""
+
+from django.db.models import Q, QuerySet
+
+from onewindow.accounts.models import Role
+from onewindow.api.errors import NotFound
+
+from .models import Case, CaseEvent, State
+
+
+def region_prefix(code: str) -> str:
+    """The prefix shared by every division inside `code`: 341300 → 3413, 340000 → 34."""
+    code = code or ""
+    if len(code) == 6:
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+    return code
+
+
+def cases_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    qs = Case.objects.all() if qs is None else qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return qs
+    role = user.role
+    if role == Role.APPLICANT:
+        cond = Q(applicant_user=user)
+        if user.id_number:
+            cond |= Q(applicant_id=user.id_number)
+        if user.uscc:
+            cond |= Q(applicant_id=user.uscc)
+        return qs.filter(cond)
+    if role in (Role.CLERK, Role.AGENT):
+        return qs.filter(site_id=user.site_id) if user.site_id else qs.none()
+    if role in (Role.REVIEWER, Role.APPROVER):
+        return qs.filter(department_id=user.department_id) if user.department_id else qs.none()
+    if role == Role.SUPERVISOR:
+        return qs.filter(region_code__startswith=region_prefix(user.region_id)) if user.region_id else qs.none()
+    return qs.none()
+
+
+def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
+    qs = cases_visible_to(user).select_related("item_version", "department", "site", "window", "clerk")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.get(number=number)
+    except Case.DoesNotExist:
+        raise NotFound(f"办件 {number} 不存在或无权查看") from None
+
+
+def case_events(case: Case) -> QuerySet:
+    return CaseEvent.objects.filter(case=case).order_by("seq")
+
+
+TODO_STATES = {
+    Role.CLERK: [State.SUBMITTED, State.PENDING_MATERIALS, State.CONCLUDED],
+    Role.REVIEWER: [State.ACCEPTED, State.SUSPENDED],
+    Role.APPROVER: [State.REVIEWED, State.ACCEPTED, State.SUSPENDED],
+    Role.AGENT: [State.SUBMITTED, State.PENDING_MATERIALS, State.ACCEPTED, State.REVIEWED, State.SUSPENDED, State.CONCLUDED],
+}
+
+
+def todo_list(user) -> QuerySet:
+    """The user's to-do list: green channel first, then by due date (undated last)."""
+    from django.db.models import F
+
+    states = TODO_STATES.get(user.role, [])
+    return (
+        cases_visible_to(user)
+        .filter(state__in=states)
+        .select_related("item_version", "department", "site")
+        .order_by("-green_channel", F("due_date").asc(nulls_last=True), "submitted_at")
+    )
+
+
+def get_bundle_for(user, number: str):
+    """A bundle filing the user may see: one of its cases must be in the user's scope."""
+    from .models import BundleFiling
+
+    filing = BundleFiling.objects.select_related("bundle", "site").filter(number=number).first()
+    if filing is None or not cases_visible_to(user, Case.objects.filter(bundle_filing=filing)).exists():
+        raise NotFound(f"一件事申请 {number} 不存在或无权查看")
+    return filing

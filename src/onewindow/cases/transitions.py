@@ -1,0 +1,55 @@
+"""The case state machine, declared once.
+
+Each action names the states it may start from, the state it leads to (``PREVIOUS`` for
+`resume`, which returns to the state before the suspension; ``SAME`` for actions that
+do not change state), and the roles that may perform it. Finer rules (the window may
+decide only authorised items; `decide` from `accepted` only for such items or 即办件)
+live in the service that runs the action.
+"""
+
+from dataclasses import dataclass
+
+from onewindow.accounts.models import Role
+
+from .models import OPEN_STATES, State
+
+PREVIOUS = "__previous__"
+SAME = "__same__"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset
+    label: str
+
+
+def _t(action, sources, target, roles, label):
+    return Transition(action, tuple(sources), target, frozenset(roles), label)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("notice", [State.SUBMITTED], State.PENDING_MATERIALS, {Role.CLERK}, "一次性告知"),
+        _t("supplement", [State.PENDING_MATERIALS], State.SUBMITTED, {Role.APPLICANT, Role.AGENT, Role.CLERK}, "补正材料"),
+        _t("accept", [State.SUBMITTED], State.ACCEPTED, {Role.CLERK}, "受理"),
+        _t("reject", [State.SUBMITTED, State.PENDING_MATERIALS], State.REJECTED, {Role.CLERK}, "不予受理"),
+        _t("review", [State.ACCEPTED], State.REVIEWED, {Role.REVIEWER, Role.CLERK}, "审核"),
+        _t("decide", [State.ACCEPTED, State.REVIEWED], State.CONCLUDED, {Role.APPROVER, Role.CLERK}, "决定"),
+        _t("suspend", [State.ACCEPTED, State.REVIEWED], State.SUSPENDED, {Role.REVIEWER, Role.APPROVER}, "挂起（特别程序）"),
+        _t("resume", [State.SUSPENDED], PREVIOUS, {Role.REVIEWER, Role.APPROVER}, "恢复计时"),
+        _t("extend", [State.ACCEPTED, State.REVIEWED, State.SUSPENDED], SAME, {Role.APPROVER}, "延期"),
+        _t("deliver", [State.CONCLUDED], State.DELIVERED, {Role.CLERK, Role.AGENT}, "送达"),
+        _t("withdraw", list(OPEN_STATES), State.WITHDRAWN, {Role.APPLICANT, Role.AGENT, Role.CLERK}, "撤回申请"),
+    ]
+}
+
+ACTIONS = tuple(TRANSITIONS)
+
+
+def allowed_actions(state: str) -> list[str]:
+    """Actions whose source states include `state`, in table order."""
+    return [a for a, t in TRANSITIONS.items() if state in t.sources]
