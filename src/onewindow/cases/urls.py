@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("window/", views.window, name="window"),
+    path("window/search/", views.window_search, name="window_search"),
+    path("window/checklist/", views.window_checklist, name="window_checklist"),
+    path("desk/", views.desk, name="desk"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/act/<str:action>/", views.case_act, name="act"),
+    path("bundles/<str:number>/", views.bundle_page, name="bundle"),
+]

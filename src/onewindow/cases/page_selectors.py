@@ -1,0 +1,117 @@
+"""Reads for the staff pages: catalogue search at the window, the applicant look-up,
+the materials checklist, the window queue and the desk rows with working days left."""
+
+import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from onewindow.accounts.models import Role, User
+from onewindow.catalog.models import Bundle, ItemVersion
+from onewindow.licences.selectors import licences_of_holder
+from onewindow.workdays.models import CalendarDay
+from onewindow.workdays.selectors import ordinal_of
+
+from .models import Case, State
+from .selectors import cases_visible_to, todo_list
+from .services import bundle_materials
+
+WINDOW_QUEUE_STATES = (State.SUBMITTED, State.PENDING_MATERIALS, State.CONCLUDED)
+
+
+def current_versions() -> QuerySet:
+    return ItemVersion.objects.filter(is_current=True, status="published").select_related("item__department")
+
+
+def search_catalogue(q: str, *, limit: int = 20) -> tuple[list, list]:
+    """Current published items and bundles whose name or code contains `q`."""
+    q = (q or "").strip()
+    if not q:
+        return [], []
+    items = list(
+        current_versions().filter(Q(name__icontains=q) | Q(item__code__icontains=q)).order_by("item__code")[:limit]
+    )
+    bundles = list(Bundle.objects.filter(Q(name__icontains=q) | Q(code__icontains=q)).order_by("code")[:limit])
+    return items, bundles
+
+
+def current_version(code: str) -> ItemVersion | None:
+    return current_versions().filter(item__code=code).first() if code else None
+
+
+def bundle_by_code(code: str) -> Bundle | None:
+    return Bundle.objects.filter(code=code).first() if code else None
+
+
+def applicant_lookup(ident: str) -> dict:
+    """The applicant account holding this ID number / credit code (if any) and their licences in force."""
+    ident = (ident or "").strip().upper()
+    if not ident:
+        return {"user": None, "licences": [], "types": set()}
+    user = User.objects.filter(role=Role.APPLICANT).filter(Q(id_number=ident) | Q(uscc=ident)).first()
+    licences = list(licences_of_holder(ident))
+    return {"user": user, "licences": licences, "types": {lic.licence_type.code for lic in licences}}
+
+
+def item_checklist(version: ItemVersion, held: dict) -> list[dict]:
+    """The item's materials; `held` maps licence type code → licence number of this applicant."""
+    rows = []
+    for m in version.materials.select_related("licence_type").order_by("order", "id"):
+        lic = held.get(m.licence_type.code) if m.licence_type_id else None
+        rows.append({"key": m.code, "name": m.name, "required": m.required, "form": m.get_form_display(),
+                     "copies": m.copies, "licence": lic})
+    return rows
+
+
+def bundle_checklist(bundle: Bundle, held: dict) -> list[dict]:
+    rows = []
+    for e in bundle_materials(bundle):
+        lic = held.get(e["key"][2:]) if e["key"].startswith("L:") else None
+        rows.append({"key": e["key"], "name": e["name"], "required": e["required"], "form": "",
+                     "copies": None, "licence": lic, "items": len(e["items"])})
+    return rows
+
+
+def held_licences(licences) -> dict:
+    held = {}
+    for lic in licences:
+        held.setdefault(lic.licence_type.code, lic.number)
+    return held
+
+
+def window_queue(user) -> QuerySet:
+    """Cases at the clerk's site waiting for the window: submitted (incl. online), pending, to deliver."""
+    return (
+        cases_visible_to(user)
+        .filter(state__in=WINDOW_QUEUE_STATES)
+        .select_related("item_version")
+        .order_by("-green_channel", "submitted_at")
+    )
+
+
+def with_due_ordinal(qs: QuerySet) -> QuerySet:
+    """Annotate `due_ordinal`: the working-day ordinal of the due date, in the same query."""
+    return qs.annotate(
+        due_ordinal=Subquery(CalendarDay.objects.filter(date=OuterRef("due_date")).values("ordinal")[:1])
+    )
+
+
+def desk_list(user) -> QuerySet:
+    return with_due_ordinal(todo_list(user))
+
+
+def days_left(rows, today: datetime.date | None = None) -> list:
+    """Set `days_left` on each row: working days in (today, due]; negative when overdue."""
+    today = today or timezone.localdate()
+    today_ordinal = ordinal_of(today)
+    for c in rows:
+        c.days_left = None if c.due_ordinal is None else c.due_ordinal - today_ordinal
+    return rows
+
+
+def case_for_page(case: Case) -> dict:
+    return {
+        "materials": list(case.materials.all()),
+        "notices": list(case.notices.select_related("issued_by").order_by("kind", "seq")),
+        "events": list(case.events.order_by("seq")),
+    }
