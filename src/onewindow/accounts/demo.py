@@ -21,7 +21,10 @@ AGENT_TOWN = "341302001"  # 埇桥街道, the first town of 埇桥区
 
 
 def _market_department() -> Department:
-    dept = Department.objects.filter(name=MARKET_DEPT_NAME).first()
+    dept = (
+        Department.objects.filter(code=MARKET_DEPT_CODE).first()
+        or Department.objects.filter(name__endswith=MARKET_DEPT_NAME).first()
+    )
     if dept is None:
         dept = Department.objects.create(
             code=MARKET_DEPT_CODE, name=MARKET_DEPT_NAME, short_name="市场监管", region_id=regions_demo.CITY
