@@ -15,5 +15,6 @@ urlpatterns = [
     path("network/", include("onewindow.regions.urls")),
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
+    path("stats/", include("onewindow.stats.urls")),
     path("", include("onewindow.portal.urls")),
 ]

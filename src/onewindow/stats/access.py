@@ -1,0 +1,52 @@
+"""Who may read statistics, and over which region. Shared by the page, the export and the API."""
+
+import datetime
+
+from onewindow.accounts.models import Role
+from onewindow.api.errors import Forbidden, ServiceError
+from onewindow.cases.selectors import region_prefix
+
+STATS_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def check_reader(user) -> None:
+    if not (user.is_superuser or getattr(user, "role", None) in STATS_ROLES):
+        raise Forbidden("仅电子监察员和中心管理员可查看统计")
+
+
+def resolve_region(user, region: str | None) -> str | None:
+    """The region to filter by: a supervisor defaults to, and may not leave, their own region."""
+    region = (region or "").strip() or None
+    if region is not None and not (region.isdigit() and len(region) in (6, 9, 12)):
+        raise ServiceError("区划代码无效", fields={"region": "应为 6、9 或 12 位数字区划代码"})
+    if user.is_superuser or user.role == Role.ADMIN:
+        return region
+    own = user.region_id
+    if not own:
+        raise Forbidden("未配置监管区域")
+    if region is None:
+        return own
+    if not region.startswith(region_prefix(own)):
+        raise Forbidden("所查区划超出监管范围", fields={"region": f"仅限 {own} 辖区"})
+    return region
+
+
+def parse_period(raw_from: str | None, raw_to: str | None, *, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """from/to as ISO dates; defaults: first of the current month to today. Bad input names the field."""
+    fields = {}
+    values = {}
+    for name, raw, default in (("from", raw_from, today.replace(day=1)), ("to", raw_to, today)):
+        if raw in (None, ""):
+            values[name] = default
+            continue
+        try:
+            values[name] = datetime.date.fromisoformat(raw)
+        except (TypeError, ValueError):
+            fields[name] = "应为日期 YYYY-MM-DD"
+    if fields:
+        raise ServiceError("日期格式无效", fields=fields)
+    if values["from"] > values["to"]:
+        raise ServiceError("起始日期晚于截止日期", fields={"from": "不能晚于 to"})
+    if (values["to"] - values["from"]).days > 3660:
+        raise ServiceError("统计期间过长", fields={"to": "期间不超过 10 年"})
+    return values["from"], values["to"]

@@ -1,0 +1,402 @@
+"""Statistics (统计分析) and performance scores (绩效). Reads only; every figure is an SQL aggregate.
+
+Definitions of every figure are in docs/metrics.md; keep the two in step.
+
+    period_bounds(date_from, date_to) -> (start, end)        aware Asia/Shanghai datetimes, [start, end)
+    scoped_cases(region=None, department=None, item=None)    Case queryset with the filters applied
+    summary(date_from, date_to, region=None, department=None, item=None) -> dict
+    daily(date_from, date_to, ...) -> [{"date", "received", "concluded"}]
+    by_department(date_from, date_to, ...) -> [{"department", "received", "accepted", "concluded", ...}]
+    performance(date_from, date_to, group="department"|"window"|"clerk", region=None) -> ranked rows
+    monthly_ranking(year, month, region=None) -> department rows of `performance`, last one flagged 末位
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+
+from onewindow.cases.models import Case, Channel, State
+from onewindow.cases.selectors import region_prefix
+from onewindow.catalog.models import Department, ItemVersion
+from onewindow.workdays.models import CalendarDay
+
+SH = ZoneInfo("Asia/Shanghai")
+DONE_STATES = (State.CONCLUDED, State.DELIVERED)
+
+# Performance score weights (docs/metrics.md, "绩效得分").
+WEIGHTS = {
+    "on_time_rate": 0.40,
+    "satisfaction_rate": 0.25,
+    "speed_score": 0.15,
+    "alert_free_rate": 0.10,
+    "rectification_rate": 0.10,
+}
+
+
+# ---------------------------------------------------------------- optional models of other apps
+
+
+def rating_model():
+    """onewindow.ratings.models.Rating (case FK, level 1..5), or None while that app has no such model."""
+    try:
+        return apps.get_model("ratings", "Rating")
+    except LookupError:
+        return None
+
+
+def alert_model():
+    try:
+        return apps.get_model("supervision", "Alert")
+    except LookupError:
+        return None
+
+
+def card_model():
+    try:
+        return apps.get_model("supervision", "Card")
+    except LookupError:
+        return None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def period_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Local days [date_from, date_to] as aware instants [start, end) so the submitted_at index applies."""
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=SH)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=SH)
+    return start, end
+
+
+def _ratio(num, den, places=4):
+    if not den:
+        return None
+    return round(num / den, places)
+
+
+def _round(value, places=2):
+    return None if value is None else round(float(value), places)
+
+
+def _department_filter(department):
+    if department is None or department == "":
+        return Q()
+    if isinstance(department, Department):
+        return Q(department_id=department.pk)
+    if isinstance(department, int) or (isinstance(department, str) and department.isdigit()):
+        return Q(department_id=int(department))
+    return Q(department__code=department)
+
+
+def _item_filter(item):
+    if item is None or item == "":
+        return Q()
+    if hasattr(item, "pk") and not isinstance(item, str | int):
+        return Q(item_id=item.pk)
+    if isinstance(item, int):
+        return Q(item_id=item)
+    return Q(item__code=item)
+
+
+def scoped_cases(region=None, department=None, item=None):
+    qs = Case.objects.all()
+    if region:
+        qs = qs.filter(region_code__startswith=region_prefix(str(region)))
+    return qs.filter(_department_filter(department) & _item_filter(item))
+
+
+def _conditions(date_from, date_to):
+    start, end = period_bounds(date_from, date_to)
+    received = Q(submitted_at__gte=start, submitted_at__lt=end)
+    accepted = Q(accepted_on__gte=date_from, accepted_on__lte=date_to)
+    concluded = Q(concluded_on__gte=date_from, concluded_on__lte=date_to, state__in=DONE_STATES)
+    return received, accepted, concluded
+
+
+def _ordinal(field):
+    return Subquery(CalendarDay.objects.filter(date=OuterRef(field)).values("ordinal")[:1], output_field=IntegerField())
+
+
+def actual_days_expression():
+    """Stored actual working days; otherwise ordinal(concluded_on) - ordinal(accepted_on) - suspended workdays."""
+    return Coalesce(
+        F("actual_workdays"),
+        _ordinal("concluded_on") - _ordinal("accepted_on") - F("suspended_workdays"),
+        output_field=IntegerField(),
+    )
+
+
+def _aggregates(date_from, date_to) -> dict:
+    received, accepted, concluded = _conditions(date_from, date_to)
+    return {
+        "received": Count("id", filter=received),
+        "accepted": Count("id", filter=accepted),
+        "concluded": Count("id", filter=concluded),
+        "accepted_done": Count("id", filter=accepted & Q(state__in=DONE_STATES, concluded_on__lte=date_to)),
+        "on_time": Count("id", filter=concluded & Q(concluded_on__lte=F("due_date"))),
+        "avg_committed": Avg("committed_days", filter=accepted),
+        "avg_statutory": Avg("statutory_days", filter=accepted),
+        "avg_actual": Avg(actual_days_expression(), filter=concluded),
+        "avg_committed_concluded": Avg("committed_days", filter=concluded),
+        "instant": Count("id", filter=received & Q(committed_days=0)),
+        "online": Count("id", filter=received & Q(channel=Channel.ONLINE)),
+    }
+
+
+def _period_cases(qs, date_from, date_to):
+    received, accepted, concluded = _conditions(date_from, date_to)
+    return qs.filter(received | accepted | concluded)
+
+
+def _figures(row: dict) -> dict:
+    avg_committed = row["avg_committed"]
+    avg_statutory = row["avg_statutory"]
+    speedup = None
+    if avg_committed is not None and avg_statutory:
+        speedup = round(1 - float(avg_committed) / float(avg_statutory), 4)
+    return {
+        "received": row["received"],
+        "accepted": row["accepted"],
+        "concluded": row["concluded"],
+        "completion_rate": _ratio(row["accepted_done"], row["accepted"]),
+        "on_time_rate": _ratio(row["on_time"], row["concluded"]),
+        "avg_committed_days": _round(avg_committed),
+        "avg_statutory_days": _round(avg_statutory),
+        "avg_actual_days": _round(row["avg_actual"]),
+        "speedup_rate": speedup,
+        "instant_share": _ratio(row["instant"], row["received"]),
+        "online_share": _ratio(row["online"], row["received"]),
+    }
+
+
+def _satisfaction(cases_qs) -> tuple[int, int] | None:
+    """(good, all) ratings on the given cases, or None when the ratings app has no Rating model."""
+    Rating = rating_model()
+    if Rating is None:
+        return None
+    agg = Rating.objects.filter(case__in=cases_qs.values("pk")).aggregate(
+        good=Count("id", filter=Q(level__gte=4)), all=Count("id")
+    )
+    return agg["good"], agg["all"]
+
+
+def catalogue_rates(region=None, department=None) -> dict:
+    """进驻率 and 授权率 over the current published catalogue (definitions in docs/metrics.md)."""
+    depts = Department.objects.all()
+    versions = ItemVersion.objects.filter(is_current=True, status="published")
+    if region:
+        prefix = region_prefix(str(region))
+        depts = depts.filter(region__code__startswith=prefix)
+        versions = versions.filter(item__department__region__code__startswith=prefix)
+    if department not in (None, ""):
+        if isinstance(department, Department):
+            department = department.pk
+        if isinstance(department, int) or str(department).isdigit():
+            depts, versions = depts.filter(pk=int(department)), versions.filter(item__department_id=int(department))
+        else:
+            depts, versions = depts.filter(code=department), versions.filter(item__department__code=department)
+    d = depts.aggregate(all=Count("pk"), stationed=Count("pk", filter=Q(stationed=True)))
+    v = versions.aggregate(
+        all=Count("pk"),
+        stationed=Count("pk", filter=Q(stationed=True)),
+        decides=Count("pk", filter=Q(window_decides=True)),
+    )
+    return {
+        "stationed_department_rate": _ratio(d["stationed"], d["all"]),
+        "stationed_item_rate": _ratio(v["stationed"], v["all"]),
+        "window_authorised_rate": _ratio(v["decides"], v["all"]),
+    }
+
+
+# ---------------------------------------------------------------- public reads
+
+
+def summary(date_from, date_to, region=None, department=None, item=None) -> dict:
+    """The period's figures: one aggregate query over cases (+ one over ratings, + catalogue counts)."""
+    qs = scoped_cases(region, department, item)
+    row = _period_cases(qs, date_from, date_to).aggregate(**_aggregates(date_from, date_to))
+    out = {"from": date_from.isoformat(), "to": date_to.isoformat(), "region": region or None}
+    out.update(_figures(row))
+    _, _, concluded = _conditions(date_from, date_to)
+    sat = _satisfaction(qs.filter(concluded))
+    out["ratings"] = None if sat is None else sat[1]
+    out["satisfaction_rate"] = None if sat is None else _ratio(sat[0], sat[1])
+    rates = catalogue_rates(region, department)
+    out.update(rates)
+    out["stationed_rate"] = rates["stationed_item_rate"]
+    return out
+
+
+def daily(date_from, date_to, region=None, department=None, item=None) -> list[dict]:
+    """Received (by local submission day) and concluded (by concluded_on) per day of the period."""
+    qs = scoped_cases(region, department, item)
+    received_q, _, concluded_q = _conditions(date_from, date_to)
+    rec = dict(
+        qs.filter(received_q)
+        .annotate(d=TruncDate("submitted_at", tzinfo=SH))
+        .values("d")
+        .annotate(n=Count("id"))
+        .values_list("d", "n")
+    )
+    con = dict(qs.filter(concluded_q).values("concluded_on").annotate(n=Count("id")).values_list("concluded_on", "n"))
+    out = []
+    day = date_from
+    while day <= date_to:
+        out.append({"date": day.isoformat(), "received": rec.get(day, 0), "concluded": con.get(day, 0)})
+        day += datetime.timedelta(days=1)
+    return out
+
+
+def by_department(date_from, date_to, region=None, department=None, item=None) -> list[dict]:
+    qs = _period_cases(scoped_cases(region, department, item), date_from, date_to)
+    rows = (
+        qs.values("department_id", "department__name")
+        .annotate(**_aggregates(date_from, date_to))
+        .order_by("-received", "department__name")
+    )
+    out = []
+    for row in rows:
+        fig = _figures(row)
+        fig["department"] = row["department__name"]
+        fig["department_id"] = row["department_id"]
+        out.append(fig)
+    return out
+
+
+GROUPS = {
+    "department": ("department_id", "department__name"),
+    "window": ("window_id", "window__name"),
+    "clerk": ("clerk_id", "clerk__username"),
+}
+
+
+def speed_score(avg_actual, avg_committed):
+    """1 - actual/committed, clipped to [0, 1]; for instant work (committed 0): 1 when actual is 0, else 0."""
+    if avg_actual is None or avg_committed is None:
+        return None
+    if float(avg_committed) == 0:
+        return 1.0 if float(avg_actual) == 0 else 0.0
+    return round(min(1.0, max(0.0, 1 - float(avg_actual) / float(avg_committed))), 4)
+
+
+def score_of(components: dict) -> float | None:
+    """Weighted score 0..100 over the components that exist; missing ones' weights are redistributed."""
+    total_w = sum(w for k, w in WEIGHTS.items() if components.get(k) is not None)
+    if not total_w:
+        return None
+    value = sum(w * components[k] for k, w in WEIGHTS.items() if components.get(k) is not None)
+    return round(100 * value / total_w, 2)
+
+
+def performance(date_from, date_to, group: str = "department", region=None) -> list[dict]:
+    """Per department / window / clerk: volume, on-time rate, speed, satisfaction, alerts, cards, score; ranked."""
+    key, label = GROUPS[group]
+    received_q, accepted_q, concluded_q = _conditions(date_from, date_to)
+    base = scoped_cases(region).exclude(**{f"{key}__isnull": True})
+    period = _period_cases(base, date_from, date_to)
+    Alert = alert_model()
+    aggs = {
+        "volume": Count("id", filter=accepted_q),
+        "concluded": Count("id", filter=concluded_q),
+        "on_time": Count("id", filter=concluded_q & Q(concluded_on__lte=F("due_date"))),
+        "avg_actual": Avg(actual_days_expression(), filter=concluded_q),
+        "avg_committed": Avg("committed_days", filter=concluded_q),
+    }
+    if Alert is not None:
+        period = period.annotate(has_alert=Exists(Alert.objects.filter(case=OuterRef("pk"))))
+        aggs["alerted"] = Count("id", filter=accepted_q & Q(has_alert=True))
+    rows = list(period.values(key, label).annotate(**aggs).order_by(key))
+
+    ratings = {}
+    Rating = rating_model()
+    if Rating is not None:
+        for r in (
+            Rating.objects.filter(case__in=base.filter(concluded_q).values("pk"))
+            .values(f"case__{key}")
+            .annotate(good=Count("id", filter=Q(level__gte=4)), all=Count("id"))
+        ):
+            ratings[r[f"case__{key}"]] = (r["good"], r["all"])
+    alerts = {}
+    if Alert is not None:
+        for r in (
+            Alert.objects.filter(case__in=base.filter(accepted_q).values("pk"))
+            .values(f"case__{key}")
+            .annotate(all=Count("id"), closed=Count("id", filter=Q(closed_at__isnull=False)))
+        ):
+            alerts[r[f"case__{key}"]] = (r["all"], r["closed"])
+    cards = _cards(group, date_from, date_to)
+
+    out = []
+    for row in rows:
+        gid = row[key]
+        good_all = ratings.get(gid)
+        alert_all, alert_closed = alerts.get(gid, (0, 0))
+        item = {
+            "id": gid,
+            "name": row[label],
+            "volume": row["volume"],
+            "concluded": row["concluded"],
+            "on_time_rate": _ratio(row["on_time"], row["concluded"]),
+            "avg_actual_days": _round(row["avg_actual"]),
+            "avg_committed_days": _round(row["avg_committed"]),
+            "speed_score": speed_score(row["avg_actual"], row["avg_committed"]),
+            "satisfaction_rate": _ratio(*good_all) if good_all else None,
+            "alerts": alert_all if Alert is not None else None,
+            "alert_free_rate": (
+                round(1 - row["alerted"] / row["volume"], 4) if Alert is not None and row["volume"] else None
+            ),
+            "rectification_rate": _ratio(alert_closed, alert_all) if Alert is not None else None,
+            "cards": cards.get(gid) if cards is not None else None,
+        }
+        item["score"] = score_of(item)
+        out.append(item)
+    out.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["volume"], str(r["name"])))
+    rank = 0
+    for r in out:
+        r["last"] = False
+        if r["score"] is not None:
+            rank += 1
+            r["rank"] = rank
+        else:
+            r["rank"] = None
+    ranked = [r for r in out if r["rank"]]
+    if len(ranked) >= 2:
+        ranked[-1]["last"] = True
+    return out
+
+
+def _cards(group, date_from, date_to) -> dict | None:
+    """Cards (亮牌) per department or window, counted by colour, issued in the period when the model says when."""
+    Card = card_model()
+    if Card is None or group not in ("department", "window"):
+        return None
+    names = {f.name for f in Card._meta.get_fields()}
+    if group not in names:
+        return None
+    qs = Card.objects.exclude(**{f"{group}__isnull": True})
+    start, end = period_bounds(date_from, date_to)
+    for when in ("issued_at", "created_at", "at"):
+        if when in names:
+            qs = qs.filter(**{f"{when}__gte": start, f"{when}__lt": end})
+            break
+    out: dict = {}
+    for r in qs.values(f"{group}_id", "colour").annotate(n=Count("id")):
+        out.setdefault(r[f"{group}_id"], {})[r["colour"]] = r["n"]
+    return out
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last)
+
+
+def monthly_ranking(year: int, month: int, region=None, group: str = "department") -> list[dict]:
+    """The month's ranking; the last ranked row carries last=True (末位)."""
+    date_from, date_to = month_bounds(year, month)
+    return performance(date_from, date_to, group=group, region=region)

@@ -1,0 +1,104 @@
+"""The statistics dashboard (/stats/) and its Excel export (/stats/export.xlsx)."""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from onewindow.api.errors import Forbidden, ServiceError
+from onewindow.catalog.models import Department
+
+from . import selectors
+from .access import check_reader, parse_period, resolve_region
+
+
+def _params(request):
+    try:
+        check_reader(request.user)
+        d_from, d_to = parse_period(request.GET.get("from"), request.GET.get("to"), today=timezone.localdate())
+        region = resolve_region(request.user, request.GET.get("region"))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
+    return d_from, d_to, region, (request.GET.get("department") or None), (request.GET.get("item") or None)
+
+
+def _error(exc: ServiceError):
+    return HttpResponseBadRequest(f"{exc.message}: {exc.fields}".encode(), content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def dashboard(request):
+    try:
+        d_from, d_to, region, department, item = _params(request)
+    except ServiceError as exc:
+        return _error(exc)
+    figures = selectors.summary(d_from, d_to, region=region, department=department, item=item)
+    ranking = selectors.performance(d_from, d_to, group="department", region=region)
+    context = {
+        "d_from": d_from, "d_to": d_to, "region": region or "", "department": department or "", "item": item or "",
+        "s": figures,
+        "days": selectors.daily(d_from, d_to, region=region, department=department, item=item),
+        "departments": selectors.by_department(d_from, d_to, region=region, department=department, item=item),
+        "ranking": ranking,
+        "windows": selectors.performance(d_from, d_to, group="window", region=region),
+        "clerks": selectors.performance(d_from, d_to, group="clerk", region=region),
+        "department_choices": Department.objects.order_by("order", "code").values_list("code", "name"),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+SUMMARY_ROWS = [
+    ("received", _l("收件量")), ("accepted", _l("受理量")), ("concluded", _l("办结量")), ("completion_rate", _l("办结率")),
+    ("on_time_rate", _l("按时办结率")), ("avg_committed_days", _l("平均承诺时限（工作日）")),
+    ("avg_statutory_days", _l("平均法定时限（工作日）")), ("avg_actual_days", _l("平均实际用时（工作日）")),
+    ("speedup_rate", _l("提速率")), ("instant_share", _l("即办件占比")), ("online_share", _l("网办率")),
+    ("satisfaction_rate", _l("满意度")), ("stationed_rate", _l("事项进驻率")),
+    ("stationed_department_rate", _l("部门进驻率")), ("window_authorised_rate", _l("窗口审批授权率")),
+]
+RANK_COLUMNS = [
+    ("rank", _l("名次")), ("name", _l("名称")), ("volume", _l("受理量")), ("concluded", _l("办结量")), ("on_time_rate", _l("按时办结率")),
+    ("avg_actual_days", _l("平均实际用时")), ("speed_score", _l("提速得分")), ("satisfaction_rate", _l("满意度")),
+    ("alerts", _l("预警数")), ("alert_free_rate", _l("无预警率")), ("rectification_rate", _l("整改率")), ("score", _l("绩效得分")),
+    ("last", _l("末位")),
+]
+
+
+@login_required
+def export(request):
+    from openpyxl import Workbook
+
+    try:
+        d_from, d_to, region, department, item = _params(request)
+    except ServiceError as exc:
+        return _error(exc)
+    figures = selectors.summary(d_from, d_to, region=region, department=department, item=item)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("统计汇总")
+    ws.append([_("统计期间"), f"{d_from.isoformat()} — {d_to.isoformat()}"])
+    ws.append([_("区划"), region or _("全部")])
+    for key, label in SUMMARY_ROWS:
+        ws.append([str(label), figures.get(key)])
+    for group, title in (("department", "部门绩效排名"), ("window", "窗口绩效排名"), ("clerk", "人员绩效排名")):
+        sheet = wb.create_sheet(_(title))
+        sheet.append([str(label) for _k, label in RANK_COLUMNS])
+        for row in selectors.performance(d_from, d_to, group=group, region=region):
+            values = []
+            for key, _label in RANK_COLUMNS:
+                v = row.get(key)
+                if key == "last":
+                    v = _("末位") if v else ""
+                values.append(v)
+            sheet.append(values)
+    buf = io.BytesIO()
+    wb.save(buf)
+    resp = HttpResponse(buf.getvalue(),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="stats-{d_from:%Y%m%d}-{d_to:%Y%m%d}.xlsx"'
+    return resp
