@@ -22,7 +22,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 messages: $(STAMP)
-	@cd src/onewindow && ../../$(BIN)/onewindow compilemessages --ignore '.venv' >/dev/null
+	@cd src/onewindow && ../../$(BIN)/onewindow compilemessages >/dev/null
 
 run: install
 	$(BIN)/onewindow migrate --noinput

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the platform needs: Noto CJK fonts for PDFs (WeasyPrint), Pango for
 # WeasyPrint, gettext for the translations, Chromium for the browser journey tests.
-set -euo pipefail
+set -eu
 need=()
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
