@@ -16,5 +16,8 @@ urlpatterns = [
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
     path("stats/", include("onewindow.stats.urls")),
+    path("supervision/", include("onewindow.supervision.urls")),
+    path("agency/", include("onewindow.agency.urls")),
+    path("ratings/", include("onewindow.ratings.urls")),
     path("", include("onewindow.portal.urls")),
 ]

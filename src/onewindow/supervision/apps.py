@@ -5,3 +5,10 @@ class SupervisionConfig(AppConfig):
     name = "onewindow.supervision"
     label = "supervision"
     verbose_name = "电子监察"
+
+    def ready(self):
+        from onewindow.cases.services import case_changed
+
+        from .services import on_case_changed
+
+        case_changed.connect(on_case_changed, dispatch_uid="supervision.on_case_changed")

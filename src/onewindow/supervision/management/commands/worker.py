@@ -1,0 +1,42 @@
+"""`onewindow worker [--once] [--interval N]`: background rounds (supervision sweep, queued tasks)."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from onewindow.supervision.tasks import sweep_task
+from onewindow.supervision.worker import run_ready_tasks
+
+
+class Command(BaseCommand):
+    help = "Run background work: enqueue the supervision sweep and run queued tasks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="run one round and exit")
+        parser.add_argument("--interval", type=int, default=60, help="seconds between rounds (default 60)")
+
+    def handle(self, *args, once=False, interval=60, **options):
+        if interval < 1:
+            raise CommandError("--interval must be at least 1 second")
+        try:
+            while True:
+                self.round()
+                if once:
+                    return
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            self.stdout.write("worker stopped")
+
+    def round(self):
+        result = sweep_task.enqueue()
+        ran = run_ready_tasks()
+        row = DBTaskResult.objects.get(pk=result.id)
+        status = row.status
+        value = row.return_value if status == TaskResultStatus.SUCCESSFUL else None
+        if value is None:
+            raise CommandError(f"sweep task {result.id} did not succeed: {status} {row.exception_class_path}")
+        self.stdout.write(
+            f"sweep: opened {value['opened']}, closed {value['closed']} (tasks run: {ran})"
+        )

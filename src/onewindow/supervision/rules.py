@@ -1,0 +1,222 @@
+"""Supervision rules. Each rule names the cases it fires for as one set-based queryset.
+
+To add a rule: write a function `(ctx: Context) -> QuerySet[Case]` and append a `Rule` to
+`RULES`. The sweep opens an alert for each case the rule yields that has none open for that
+rule, and closes the open alerts of cases it no longer yields.
+
+Thresholds come from settings (all optional):
+SUPERVISION_YELLOW_DAYS (1), SUPERVISION_PREREVIEW_DAYS (1), SUPERVISION_SUSPENSION_DAYS (20),
+SUPERVISION_INSTANT_SECONDS (60).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate, TruncTime
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.cases.models import Case, CaseEvent, Channel, Notice, NoticeKind, State
+from onewindow.workdays.models import CalendarDay
+
+from .models import Level
+
+SH = ZoneInfo("Asia/Shanghai")
+DEADLINE_STATES = (State.ACCEPTED, State.REVIEWED)  # suspended cases are paused: never warned
+CONCLUDED_STATES = (State.CONCLUDED, State.DELIVERED)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+@dataclass
+class Context:
+    """What every rule may use: the day, the moment and the thresholds, fixed for one sweep."""
+
+    today: datetime.date
+    now: datetime.datetime
+    yellow_days: int = field(default_factory=lambda: _setting("SUPERVISION_YELLOW_DAYS", 1))
+    prereview_days: int = field(default_factory=lambda: _setting("SUPERVISION_PREREVIEW_DAYS", 1))
+    suspension_days: int = field(default_factory=lambda: _setting("SUPERVISION_SUSPENSION_DAYS", 20))
+    instant_seconds: int = field(default_factory=lambda: _setting("SUPERVISION_INSTANT_SECONDS", 60))
+    _today_ordinal: int | None = None
+
+    @classmethod
+    def make(cls, today: datetime.date | None = None, now: datetime.datetime | None = None, **kw) -> "Context":
+        now = now or timezone.now()
+        today = today or timezone.localtime(now, SH).date()
+        return cls(today=today, now=now, **{k: v for k, v in kw.items() if v is not None})
+
+    @property
+    def today_ordinal(self) -> int | None:
+        """Working-day ordinal of today (that of the last working day when today is off); one query."""
+        if self._today_ordinal is None:
+            self._today_ordinal = (
+                CalendarDay.objects.filter(date__lte=self.today).order_by("-date").values_list("ordinal", flat=True).first()
+            )
+        return self._today_ordinal
+
+    def cutoff(self, workdays: int) -> datetime.date | None:
+        """The last date D with more than `workdays` working days in (D, today]; None if none stored.
+
+        ordinal is non-decreasing over dates, so `ordinal(D) < ordinal(today) - workdays` holds exactly
+        for the dates up to this one.
+        """
+        if self.today_ordinal is None:
+            return None
+        return (
+            CalendarDay.objects.filter(ordinal__lt=self.today_ordinal - workdays, date__lte=self.today)
+            .order_by("-date").values_list("date", flat=True).first()
+        )
+
+
+def _day_start(d: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(d, datetime.time.min, tzinfo=SH)
+
+
+def _with_due_ordinal(qs: QuerySet) -> QuerySet:
+    due_ord = CalendarDay.objects.filter(date=OuterRef("due_date")).values("ordinal")[:1]
+    return qs.annotate(due_ordinal=Subquery(due_ord))
+
+
+# ---- deadline warnings ----------------------------------------------------------------------
+
+def deadline_red(ctx: Context) -> QuerySet:
+    """Overdue: the due date has passed (days_left = ordinal(due) - ordinal(today) < 0, or today is a
+    day off after the due date)."""
+    return Case.objects.filter(state__in=DEADLINE_STATES, due_date__lt=ctx.today)
+
+
+def deadline_yellow(ctx: Context) -> QuerySet:
+    """Due within `yellow_days` working days: 0 <= ordinal(due) - ordinal(today) <= threshold."""
+    if ctx.today_ordinal is None:
+        return Case.objects.none()
+    return _with_due_ordinal(Case.objects.filter(state__in=DEADLINE_STATES, due_date__gte=ctx.today)).filter(
+        due_ordinal__lte=ctx.today_ordinal + ctx.yellow_days
+    )
+
+
+# ---- anomalies ------------------------------------------------------------------------------
+
+def online_not_prereviewed(ctx: Context) -> QuerySet:
+    """(a) Online submissions still waiting for pre-review more than N working days after submission."""
+    cutoff = ctx.cutoff(ctx.prereview_days)
+    if cutoff is None:
+        return Case.objects.none()
+    return Case.objects.filter(
+        state=State.SUBMITTED, channel=Channel.ONLINE, submitted_at__lt=_day_start(cutoff + datetime.timedelta(days=1))
+    )
+
+
+def repeated_notice(ctx: Context) -> QuerySet:
+    """(b) A refused attempt to add requirements to the one-time notice, or more than one notice."""
+    refused = CaseEvent.objects.filter(case=OuterRef("pk"), action="notice_refused")
+    several = (
+        Notice.objects.filter(kind=NoticeKind.NOTICE).values("case_id")
+        .annotate(n=Count("id")).filter(n__gt=1).values("case_id")
+    )
+    return Case.objects.filter(Exists(refused) | Q(pk__in=several))
+
+
+def suspension_overlong(ctx: Context) -> QuerySet:
+    """(c) Suspended for more than N working days (default 20)."""
+    cutoff = ctx.cutoff(ctx.suspension_days)
+    if cutoff is None:
+        return Case.objects.none()
+    return Case.objects.filter(state=State.SUSPENDED, suspended_on__lte=cutoff)
+
+
+def off_system_loop(ctx: Context) -> QuerySet:
+    """(d) 体外循环: concluded without any review or decide event, or accepted and concluded within
+    a few seconds for an item with a non-zero committed time limit."""
+    handled = CaseEvent.objects.filter(case=OuterRef("pk"), action__in=["review", "decide"])
+    too_fast = Q(
+        committed_days__gt=0,
+        accepted_at__isnull=False,
+        concluded_at__isnull=False,
+        concluded_at__lt=F("accepted_at") + datetime.timedelta(seconds=ctx.instant_seconds),
+    )
+    return Case.objects.filter(state__in=CONCLUDED_STATES).filter(~Exists(handled) | too_fast)
+
+
+def extension_overrun(ctx: Context) -> QuerySet:
+    """(e) Extended by more working days than the item allows."""
+    return Case.objects.filter(extended_days__gt=F("item_version__extension_days"))
+
+
+RECTIFICATION_CLOSED = ("done", "closed", "completed", "verified", "resolved", "cancelled")
+
+
+def rectification_overdue(ctx: Context) -> QuerySet:
+    """(f) A rating rectification past its due date and not closed. Does nothing without the ratings app."""
+    if not apps.is_installed("onewindow.ratings"):
+        return Case.objects.none()
+    try:
+        from onewindow.ratings.models import Rectification  # type: ignore[import-not-found]
+    except ImportError:
+        return Case.objects.none()
+    names = {f.name for f in Rectification._meta.get_fields()}
+    if not {"due_date", "status"} <= names:
+        return Case.objects.none()
+    if "case" in names:
+        case_path = "case_id"
+    elif "rating" in names and "case" in {f.name for f in Rectification._meta.get_field("rating").related_model._meta.get_fields()}:
+        case_path = "rating__case_id"
+    else:
+        return Case.objects.none()
+    overdue = (
+        Rectification.objects.filter(due_date__lt=ctx.today).exclude(status__in=RECTIFICATION_CLOSED)
+        .values(case_path)
+    )
+    return Case.objects.filter(pk__in=overdue)
+
+
+def accepted_off_hours(ctx: Context) -> QuerySet:
+    """(g) A window case accepted outside its site's opening hours or on a day off."""
+    events = CaseEvent.objects.filter(action="accept", case__channel=Channel.WINDOW).annotate(
+        t=TruncTime("at", tzinfo=SH), d=TruncDate("at", tzinfo=SH)
+    )
+    open_hours = Q(t__gte=F("case__site__morning_open"), t__lt=F("case__site__morning_close")) | Q(
+        t__gte=F("case__site__afternoon_open"), t__lt=F("case__site__afternoon_close")
+    )
+    day_off = Exists(CalendarDay.objects.filter(date=OuterRef("d"), is_workday=False))
+    bad = events.filter(~open_hours | day_off).values("case_id")
+    return Case.objects.filter(pk__in=bad)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    level: str
+    label: object  # lazy translated string
+    cases: Callable[[Context], QuerySet]
+
+
+DEADLINE_RULES = [
+    Rule("deadline.red", Level.RED, _("超期未办结"), deadline_red),
+    Rule("deadline.yellow", Level.YELLOW, _("临近办结期限"), deadline_yellow),
+]
+
+ANOMALY_RULES = [
+    Rule("online.not_prereviewed", Level.ANOMALY, _("网上申请超期未预审"), online_not_prereviewed),
+    Rule("notice.repeated", Level.ANOMALY, _("多次告知或违规补充告知"), repeated_notice),
+    Rule("suspension.overlong", Level.ANOMALY, _("挂起超期"), suspension_overlong),
+    Rule("offsystem.loop", Level.ANOMALY, _("疑似体外循环"), off_system_loop),
+    Rule("extension.overrun", Level.ANOMALY, _("超出可延长时限"), extension_overrun),
+    Rule("rectification.overdue", Level.ANOMALY, _("评价整改超期"), rectification_overdue),
+    Rule("accept.off_hours", Level.ANOMALY, _("非工作时间受理"), accepted_off_hours),
+]
+
+RULES: list[Rule] = DEADLINE_RULES + ANOMALY_RULES
+RULES_BY_CODE = {r.code: r for r in RULES}
+
+
+def rule_label(code: str) -> str:
+    rule = RULES_BY_CODE.get(code)
+    return rule.label if rule else code

@@ -1,0 +1,72 @@
+"""Supervision reads, always within the supervisor's region."""
+
+from django.db.models import Count, QuerySet
+
+from onewindow.accounts.models import Role
+from onewindow.api.errors import Forbidden
+from onewindow.cases.models import CaseEvent
+from onewindow.cases.selectors import region_prefix
+from onewindow.catalog.models import Department
+from onewindow.regions.models import Window
+
+from .models import Alert, Card, Level
+
+
+def can_supervise(user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SUPERVISOR and bool(user.region_id)
+
+
+def scope_prefix(user) -> str:
+    """The region-code prefix the user oversees ("" for the administrator); Forbidden for others."""
+    if not can_supervise(user):
+        raise Forbidden("仅电子监察员可以访问")
+    if user.is_superuser or user.role == Role.ADMIN:
+        return ""
+    return region_prefix(user.region_id)
+
+
+def open_alerts(user, level: str | None = None) -> QuerySet:
+    qs = Alert.objects.filter(closed_at__isnull=True, case__region_code__startswith=scope_prefix(user))
+    if level:
+        qs = qs.filter(level=level)
+    return qs.select_related("case", "department", "site").order_by("-since", "-id")
+
+
+def board_counts(user) -> dict:
+    """Open alert counts by level, by department and by site (grouped in SQL)."""
+    qs = Alert.objects.filter(closed_at__isnull=True, case__region_code__startswith=scope_prefix(user))
+    by_level = {lv: 0 for lv in Level.values}
+    for row in qs.values("level").annotate(n=Count("id")):
+        by_level[row["level"]] = row["n"]
+    by_department = list(
+        qs.values("department_id", "department__name").annotate(n=Count("id")).order_by("-n", "department__name")[:20]
+    )
+    by_site = list(qs.values("site_id", "site__name").annotate(n=Count("id")).order_by("-n", "site__name")[:20])
+    return {"by_level": by_level, "by_department": by_department, "by_site": by_site,
+            "total": sum(by_level.values())}
+
+
+def latest_events(user, limit: int = 20) -> QuerySet:
+    return (
+        CaseEvent.objects.filter(case__region_code__startswith=scope_prefix(user))
+        .select_related("case").order_by("-at", "-id")[:limit]
+    )
+
+
+def cards(user) -> QuerySet:
+    return (
+        Card.objects.filter(region_code__startswith=scope_prefix(user))
+        .select_related("window", "department", "issued_by", "revoked_by")
+    )
+
+
+def card_targets(user) -> dict:
+    prefix = scope_prefix(user)
+    return {
+        "windows": Window.objects.filter(hall__site__region_id__startswith=prefix).select_related("hall__site"),
+        "departments": Department.objects.filter(region_id__startswith=prefix).order_by("code"),
+    }

@@ -1,0 +1,101 @@
+"""Supervision room (/supervision/): live board via htmx polling, alert lists, cards. Thin views."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.api.errors import ServiceError
+
+from . import selectors, services
+from .models import CardColour, CardTarget, Level
+from .rules import rule_label
+
+PAGE_SIZE = 20
+
+
+def supervisor_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not selectors.can_supervise(request.user):
+            raise PermissionDenied(_("仅电子监察员可以访问"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _alert_page(request, level: str):
+    qs = selectors.open_alerts(request.user, level)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get(f"{level}_page") or request.GET.get("page"))
+    for a in page.object_list:
+        a.rule_label = rule_label(a.rule)
+    return page
+
+
+def _board_context(request):
+    return {
+        "counts": selectors.board_counts(request.user),
+        "events": selectors.latest_events(request.user),
+        "red": _alert_page(request, Level.RED),
+        "yellow": _alert_page(request, Level.YELLOW),
+        "anomaly": _alert_page(request, Level.ANOMALY),
+    }
+
+
+@supervisor_required
+def room(request):
+    ctx = _board_context(request)
+    ctx.update(
+        cards=selectors.cards(request.user)[:50],
+        targets=selectors.card_targets(request.user),
+        colours=CardColour.choices,
+        target_kinds=CardTarget.choices,
+    )
+    return render(request, "supervision/room.html", ctx)
+
+
+@supervisor_required
+def board(request):
+    return render(request, "supervision/_board.html", _board_context(request))
+
+
+@supervisor_required
+def alert_list(request, level):
+    if level not in Level.values:
+        raise PermissionDenied  # unknown list; never a 500
+    return render(request, "supervision/_alerts.html", {"page": _alert_page(request, level), "level": level})
+
+
+@supervisor_required
+@require_POST
+def card_issue(request):
+    kind = request.POST.get("target_kind", "")
+    target = request.POST.get("window") if kind == CardTarget.WINDOW else request.POST.get("department")
+    try:
+        services.issue_card(actor=request.user, target_kind=kind, target_id=target,
+                            colour=request.POST.get("colour", ""), reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        detail = "；".join(f"{v}" for v in exc.fields.values())
+        messages.error(request, f"{exc.message}{('：' + detail) if detail else ''}")
+    else:
+        messages.success(request, _("已亮牌"))
+    return redirect("supervision:room")
+
+
+@supervisor_required
+@require_POST
+def card_revoke(request, pk):
+    try:
+        services.revoke_card(actor=request.user, card_id=pk)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销亮牌"))
+    return redirect("supervision:room")
