@@ -50,6 +50,7 @@ def _register_routers():
         ("catalog", "/items"),
         ("workdays", "/workdays"),
         ("cases", "/cases"),
+        ("ratings", "/cases"),  # POST /cases/{number}/rating lives in the ratings app
         ("portal", "/track"),
         ("supervision", "/supervision"),
         ("stats", "/stats"),

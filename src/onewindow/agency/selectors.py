@@ -1,0 +1,107 @@
+"""Reads of the agency app: the station dashboard, network volume, projects."""
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
+
+from onewindow.accounts.models import Role
+from onewindow.api.errors import NotFound
+from onewindow.cases.models import Case, CaseEvent, Channel, State
+from onewindow.cases.selectors import cases_visible_to, region_prefix
+from onewindow.catalog.models import ItemVersion
+from onewindow.regions.models import Region, Site
+
+from .models import Project
+
+
+def search_items(q: str, limit: int = 20) -> QuerySet:
+    """Current published items matching a name or code, for the filing form."""
+    qs = ItemVersion.objects.filter(is_current=True, status="published").select_related("item__department")
+    q = (q or "").strip()
+    if not q:
+        return qs.none()
+    return qs.filter(Q(name__icontains=q) | Q(item__code__icontains=q)).order_by("item__code")[:limit]
+
+
+def get_item(code: str) -> ItemVersion | None:
+    return (ItemVersion.objects.filter(item__code=code, is_current=True, status="published")
+            .select_related("item__department").first())
+
+
+def station_dashboard(agent) -> dict:
+    """The station's cases by state (green channel first, then due date) and results awaiting delivery."""
+    qs = cases_visible_to(agent).select_related("department", "item_version")
+    counts = dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    by_state = []
+    for s in State:
+        if s == State.CONCLUDED:
+            continue
+        rows = list(qs.filter(state=s).order_by("-green_channel", F("due_date").asc(nulls_last=True),
+                                                "-submitted_at")[:50])
+        if rows:
+            by_state.append({"state": s.value, "label": s.label, "count": counts.get(s.value, 0), "cases": rows})
+    awaiting = list(qs.filter(state=State.CONCLUDED).order_by("concluded_at", "number"))
+    return {"by_state": by_state, "awaiting_delivery": awaiting, "counts": counts}
+
+
+def network_volume(user) -> dict:
+    """Agency-channel cases counted by county (first six digits of the receiving region) and by station.
+
+    Scoped to the supervisor's region; administrators see the whole network.
+    """
+    qs = Case.objects.filter(channel=Channel.AGENCY)
+    if not (user.is_superuser or user.role == Role.ADMIN):
+        if user.role != Role.SUPERVISOR or not user.region_id:
+            return {"counties": [], "stations": [], "total": 0}
+        qs = qs.filter(region_code__startswith=region_prefix(user.region_id))
+    by_county = list(
+        qs.annotate(county=Substr("region_code", 1, 6)).values("county")
+        .annotate(total=Count("id"), open=Count("id", filter=Q(state__in=[
+            State.SUBMITTED, State.PENDING_MATERIALS, State.ACCEPTED, State.REVIEWED, State.SUSPENDED])),
+            concluded=Count("id", filter=Q(state__in=[State.CONCLUDED, State.DELIVERED])))
+        .order_by("county")
+    )
+    names = dict(Region.objects.filter(code__in=[r["county"] for r in by_county]).values_list("code", "name"))
+    for r in by_county:
+        r["name"] = names.get(r["county"], r["county"])
+    by_station = list(
+        qs.values("site_id").annotate(total=Count("id"), concluded=Count(
+            "id", filter=Q(state__in=[State.CONCLUDED, State.DELIVERED]))).order_by("-total", "site_id")
+    )
+    sites = {s.pk: s for s in Site.objects.filter(pk__in=[r["site_id"] for r in by_station])}
+    for r in by_station:
+        s = sites.get(r["site_id"])
+        r["site"] = s
+        r["code"] = s.code if s else ""
+        r["name"] = s.name if s else ""
+    return {"counties": by_county, "stations": by_station, "total": sum(r["total"] for r in by_county)}
+
+
+def projects_visible_to(user) -> QuerySet:
+    qs = Project.objects.select_related("region", "agent")
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return qs
+    if user.role == Role.AGENT:
+        return qs.filter(agent=user)
+    if user.role == Role.SUPERVISOR and user.region_id:
+        return qs.filter(region__code__startswith=region_prefix(user.region_id))
+    return qs.none()
+
+
+def get_project_for(user, code: str) -> Project:
+    p = projects_visible_to(user).filter(code=code).first()
+    if p is None:
+        raise NotFound(f"项目 {code} 不存在或无权查看")
+    return p
+
+
+def project_cases(project: Project) -> QuerySet:
+    return (Case.objects.filter(project_link__project=project)
+            .select_related("department", "item_version", "site").order_by("submitted_at", "number"))
+
+
+def project_timeline(project: Project) -> QuerySet:
+    """All events of all linked cases, in time order (one combined timeline)."""
+    return (CaseEvent.objects.filter(case__project_link__project=project)
+            .select_related("case", "case__department").order_by("at", "case__number", "seq"))

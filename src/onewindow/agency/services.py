@@ -1,0 +1,129 @@
+"""Writes of the agency app: major projects, their agent and their linked cases (绿色通道).
+
+Filing on a resident's behalf goes through cases.services.file_case(channel="agency", ...);
+`file_for_resident` is a thin convenience that insists on the authorisation text.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+
+from onewindow.accounts.models import Role
+from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
+from onewindow.audit.services import record
+from onewindow.cases.models import Case
+from onewindow.regions.models import Region
+
+from .models import PROJECT_CODE_RE, Project, ProjectCase, ProjectLevel
+
+
+def _require(actor, *roles):
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise Forbidden("需要登录")
+    if not (actor.is_superuser or actor.role in roles):
+        raise Forbidden("当前角色无权执行该操作")
+
+
+def file_for_resident(*, agent, item: str, applicant: dict, materials: list[str], authorisation: str,
+                      data: dict | None = None) -> Case:
+    """An agent files at their station for a resident (全程代理). The authorisation text is required."""
+    from onewindow.cases.services import file_case
+
+    _require(agent, Role.AGENT)
+    if not (authorisation or "").strip():
+        raise ServiceError("代办须记录申请人的授权", fields={"authorisation": "必填"})
+    return file_case(item=item, applicant=applicant, channel="agency", materials=materials, actor=agent,
+                     authorisation=authorisation.strip(), data=data)
+
+
+def _snapshot(p: Project) -> dict:
+    return {"code": p.code, "name": p.name, "investor": p.investor, "investment": str(p.investment),
+            "level": p.level, "region": p.region_id, "agent": p.agent.username if p.agent_id else None}
+
+
+def _check_agent(agent):
+    if agent is not None and agent.role != Role.AGENT:
+        raise ServiceError("全程代办员须为代办员角色", fields={"agent": "须为代办员"})
+
+
+@transaction.atomic
+def create_project(*, code: str, name: str, investor: str, investment, level: str, region: str, actor,
+                   agent=None) -> Project:
+    """Register a major project (administrators and supervisors)."""
+    _require(actor, Role.ADMIN, Role.SUPERVISOR)
+    fields = {}
+    code = (code or "").strip()
+    if not re.match(PROJECT_CODE_RE, code):
+        fields["code"] = "项目代码格式应为 2026-341300-xx-xx-xxxxxx"
+    if not (name or "").strip():
+        fields["name"] = "必填"
+    if not (investor or "").strip():
+        fields["investor"] = "必填"
+    try:
+        amount = Decimal(str(investment))
+        if amount <= 0 or amount.as_tuple().exponent < -2:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        fields["investment"] = "应为正数（万元，至多两位小数）"
+        amount = None
+    if level not in ProjectLevel.values:
+        fields["level"] = "应为 city 或 county"
+    reg = Region.objects.filter(code=region).first()
+    if reg is None:
+        fields["region"] = "未知区划"
+    if fields:
+        raise ServiceError("项目信息有误", fields=fields)
+    _check_agent(agent)
+    if Project.objects.filter(code=code).exists():
+        raise Conflict(f"项目代码 {code} 已存在", fields={"code": "已存在"})
+    try:
+        with transaction.atomic():
+            p = Project.objects.create(code=code, name=name.strip(), investor=investor.strip(), investment=amount,
+                                       level=level, region=reg, agent=agent)
+    except IntegrityError:
+        raise Conflict(f"项目代码 {code} 已存在", fields={"code": "已存在"}) from None
+    record(actor=actor, action="project.create", obj_type="project", obj_id=p.code, after=_snapshot(p))
+    return p
+
+
+@transaction.atomic
+def assign_agent(project: Project | str, agent, actor) -> Project:
+    """Name the project's full-service agent (全程代办员)."""
+    _require(actor, Role.ADMIN, Role.SUPERVISOR)
+    code = project.code if isinstance(project, Project) else project
+    p = Project.objects.select_for_update().filter(code=code).first()
+    if p is None:
+        raise NotFound(f"项目 {code} 不存在")
+    _check_agent(agent)
+    before = _snapshot(p)
+    p.agent = agent
+    p.save(update_fields=["agent"])
+    record(actor=actor, action="project.assign_agent", obj_type="project", obj_id=p.code, before=before,
+           after=_snapshot(p))
+    return p
+
+
+@transaction.atomic
+def link_case(project: Project | str, case_number: str, actor) -> ProjectCase:
+    """Link a case of any department to the project and put it on the green channel."""
+    code = project.code if isinstance(project, Project) else project
+    p = Project.objects.select_for_update().filter(code=code).first()
+    if p is None:
+        raise NotFound(f"项目 {code} 不存在")
+    if not (actor.is_superuser or actor.role == Role.ADMIN or (actor.role == Role.AGENT and p.agent_id == actor.pk)):
+        raise Forbidden("只有项目的全程代办员或管理员可以关联办件")
+    case = Case.objects.select_for_update().filter(number=(case_number or "").strip()).first()
+    if case is None:
+        raise NotFound(f"办件 {case_number} 不存在", fields={"case": "未知办件编号"})
+    existing = ProjectCase.objects.filter(case=case).select_related("project").first()
+    if existing is not None:
+        raise Conflict(f"办件 {case.number} 已关联项目 {existing.project.code}", fields={"case": "已关联"})
+    link = ProjectCase.objects.create(project=p, case=case, linked_by=actor)
+    was = case.green_channel
+    Case.objects.filter(pk=case.pk).update(green_channel=True)
+    record(actor=actor, action="project.link_case", obj_type="project", obj_id=p.code,
+           after={"case": case.number, "department": case.department_id})
+    record(actor=actor, action="case.green_channel", obj_type="case", obj_id=case.number,
+           before={"green_channel": was}, after={"green_channel": True, "project": p.code})
+    return link

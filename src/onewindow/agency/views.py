@@ -1,0 +1,115 @@
+"""Agency pages (/agency/): thin: check the role, call a selector or service, render."""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from onewindow.accounts.models import Role
+from onewindow.api.errors import NotFound, ServiceError
+from onewindow.cases import services as case_services
+
+from . import selectors, services
+
+
+def role_required(*roles):
+    def deco(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            u = request.user
+            if not (u.role in roles or (Role.ADMIN in roles and u.is_superuser)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        return wrapper
+    return deco
+
+
+@role_required(Role.AGENT)
+def dashboard(request):
+    """The station dashboard: our cases by state, results awaiting delivery."""
+    ctx = selectors.station_dashboard(request.user)
+    ctx["projects"] = selectors.projects_visible_to(request.user)
+    return render(request, "agency/dashboard.html", ctx)
+
+
+@role_required(Role.AGENT)
+def file(request):
+    """Filing form: search an item, enter the resident, tick materials, record the authorisation."""
+    q = request.GET.get("q", "")
+    code = request.GET.get("item") or request.POST.get("item") or ""
+    version = selectors.get_item(code) if code else None
+    ctx = {"q": q, "results": selectors.search_items(q) if q else [], "version": version, "errors": {},
+           "values": {}, "provided": []}
+    if version is not None:
+        ctx["materials"] = list(version.materials.all())
+    if request.method == "POST":
+        if version is None:
+            ctx["errors"] = {"item": "请先选择事项"}
+        else:
+            v = request.POST
+            applicant = {"kind": v.get("kind", "person"), "name": v.get("name", ""), "phone": v.get("phone", "")}
+            if applicant["kind"] == "org":
+                applicant["uscc"] = v.get("id_number", "")
+            else:
+                applicant["id_number"] = v.get("id_number", "")
+            provided = v.getlist("materials")
+            try:
+                case = services.file_for_resident(agent=request.user, item=version.item.code, applicant=applicant,
+                                                  materials=provided, authorisation=v.get("authorisation", ""))
+            except ServiceError as exc:
+                ctx.update(errors=exc.fields or {"__all__": exc.message}, message=exc.message, values=v,
+                           provided=provided)
+                return render(request, "agency/file.html", ctx, status=400)
+            messages.success(request, f"已代为提交，办件编号 {case.number}，查询码 {case.query_code}")
+            return redirect("agency:dashboard")
+    return render(request, "agency/file.html", ctx)
+
+
+@require_POST
+@role_required(Role.AGENT)
+def deliver(request, number):
+    try:
+        case_services.perform(number, "deliver", request.user, {"method": "window"})
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"办件 {number} 已送达申请人")
+    return redirect("agency:dashboard")
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def network(request):
+    return render(request, "agency/network.html", selectors.network_volume(request.user))
+
+
+@role_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+def projects(request):
+    return render(request, "agency/projects.html", {"projects": selectors.projects_visible_to(request.user)})
+
+
+@role_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+def project(request, code):
+    try:
+        p = selectors.get_project_for(request.user, code)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            services.link_case(p, request.POST.get("case", ""), request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已关联办件并纳入绿色通道")
+        return redirect("agency:project", code=p.code)
+    can_link = request.user.is_superuser or request.user.role == Role.ADMIN or p.agent_id == request.user.pk
+    return render(request, "agency/project.html", {
+        "project": p, "cases": selectors.project_cases(p), "timeline": selectors.project_timeline(p),
+        "can_link": can_link,
+    })

@@ -1,0 +1,28 @@
+"""好差评 API, mounted at /api/v1/cases beside the cases router: POST /cases/{number}/rating."""
+
+from typing import Literal
+
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from onewindow.api.auth import bearer
+
+from . import services
+from .selectors import rating_dict
+
+router = Router(auth=[bearer, django_auth])
+
+
+class RatingIn(Schema):
+    level: int
+    comment: str = Field("", max_length=2000)
+    dimensions: dict[str, int] | None = None
+    channel: Literal["online", "window"] | None = None
+
+
+@router.post("/{number}/rating", response={201: dict}, summary="好差评：申请人评价已办结的办件",
+             operation_id="rate_case")
+def rate(request, number: str, payload: RatingIn):
+    rating = services.rate_case(number, request.auth, payload.level, payload.dimensions, payload.comment,
+                                payload.channel)
+    return 201, rating_dict(rating)
