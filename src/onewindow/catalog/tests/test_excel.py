@@ -279,3 +279,33 @@ def test_export_survives_control_characters_and_formula_like_text(cat, tmp_path)
     assert ws.cell(row=2, column=headers.index("受理条件") + 1).value == "=SUM(A1)"
     assert ws.cell(row=2, column=headers.index("受理条件") + 1).data_type == "s"
     assert ws.cell(row=2, column=headers.index("设定依据") + 1).value == "依据第一条"
+
+
+def test_demo_catalogue_round_trip(tmp_path):
+    from onewindow.catalog import demo
+    from onewindow.catalog.serialize import item_to_dict
+
+    demo.load()
+    expected = len(demo.all_items())
+    before = {v.item.code: item_to_dict(v) for v in current_versions(published_only=False)}
+    versions = ItemVersion.objects.count()
+    path = tmp_path / "demo.xlsx"
+    call_command("catalogue_excel", "export", str(path))
+    assert load_workbook(path)["事项"].max_row == expected + 1
+    result = _import(path)
+    assert result.errors == []
+    assert (result.created, result.updated, result.unchanged) == (0, 0, expected)
+    assert ItemVersion.objects.count() == versions
+    after = {v.item.code: item_to_dict(v) for v in current_versions(published_only=False)}
+    assert after == before
+    # one material renamed: exactly one new version, for that item only
+    wb = load_workbook(path)
+    row = next(wb["材料"].iter_rows(min_row=2, max_row=2))
+    code, old_name = row[0].value, row[2].value
+    row[2].value = old_name + "（新版）"
+    wb.save(path)
+    result = _import(path)
+    assert (result.updated, result.unchanged) == (1, expected - 1)
+    assert ItemVersion.objects.count() == versions + 1
+    names = [m["name"] for m in item_to_dict(current_versions().get(item__code=code))["materials"]]
+    assert old_name + "（新版）" in names
