@@ -1,0 +1,350 @@
+"""`onewindow generate --cases N [--days 365] [--seed S] [--batch 5000]`: synthetic past cases in bulk.
+
+The rows look like what `cases.services` would have written (numbers, due dates from the working-day
+calendar, actual working days, one CaseEvent per state change, materials), but are inserted with
+bulk_create in batches, each batch in one transaction that also raises the NumberSequence rows it
+used to the highest number drawn, so later real filings continue after them. Every generated case
+carries data={"generated": True}. No audit entries are written: nothing was actually done.
+"""
+
+import datetime
+import math
+import random
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow.accounts.models import Role, User
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    Channel,
+    MaterialStatus,
+    NumberSequence,
+    State,
+)
+from onewindow.cases.numbering import QUERY_ALPHABET
+from onewindow.catalog.models import ItemVersion
+from onewindow.regions.models import Site, SiteKind, SiteLevel
+from onewindow.stats.selectors import rating_model
+from onewindow.workdays.models import CalendarDay
+
+SH = ZoneInfo("Asia/Shanghai")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红梅鑫斌宇浩凯健俊帆帅旭宁龙林欣晨辰悦佳怡思雨子涵"
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CHECK = "10X98765432"
+WEEKDAY_WEIGHT = [1.25, 1.05, 1.0, 1.0, 0.95, 0.12, 0.08]
+
+
+def id_number(rng: random.Random, region: str, birth: datetime.date) -> str:
+    body = f"{region[:6]}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    return body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+
+
+class Command(BaseCommand):
+    help = "Add N synthetic past cases (bulk, with progress bar) for load and scale work."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, required=True)
+        parser.add_argument("--days", type=int, default=365)
+        parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument("--batch", type=int, default=5000)
+
+    def handle(self, *args, cases, days, seed, batch, **opts):
+        from tqdm import tqdm
+
+        if cases <= 0 or days <= 0 or batch <= 0:
+            raise CommandError("--cases, --days and --batch must be positive")
+        self.rng = random.Random(seed)
+        self._load(days)
+        started = timezone.now()
+        done = 0
+        with tqdm(total=cases, unit="case", disable=opts.get("verbosity", 1) == 0) as bar:
+            while done < cases:
+                n = min(batch, cases - done)
+                self._batch(n)
+                done += n
+                bar.update(n)
+        secs = max((timezone.now() - started).total_seconds(), 1e-6)
+        self.stdout.write(f"generated {cases} cases in {secs:.1f}s ({cases / secs:.0f} cases/s)")
+
+    # ------------------------------------------------------------ reference data, loaded once
+
+    def _load(self, days):
+        rng = self.rng
+        self.today = timezone.localdate()
+        first = self.today - datetime.timedelta(days=days)
+        cal = list(CalendarDay.objects.filter(date__gte=first - datetime.timedelta(days=10))
+                   .values_list("date", "ordinal", "is_workday"))
+        if not cal:
+            raise CommandError("the working-day calendar is empty; run `onewindow demo` or migrate first")
+        self.ordinal = {d: o for d, o, _ in cal}
+        self.by_ordinal = {o: d for d, o, w in cal if w}
+        self.max_ordinal = max(self.by_ordinal)
+        versions = list(
+            ItemVersion.objects.filter(is_current=True, status="published")
+            .select_related("item")
+            .values("pk", "item_id", "item__department_id", "item__department__region_id", "committed_days",
+                    "statutory_days", "window_decides", "online_depth")
+        )
+        if not versions:
+            raise CommandError("no published items; load the catalogue first (onewindow demo)")
+        rng.shuffle(versions)
+        self.versions = versions
+        self.version_weights = list(_cumulative([1 / (r + 1) ** 1.07 for r in range(len(versions))]))
+        self.materials = defaultdict(list)
+        from onewindow.catalog.models import Material
+
+        for vid, code, name, required in Material.objects.filter(version__in=[v["pk"] for v in versions]).values_list(
+                "version_id", "code", "name", "required"):
+            self.materials[vid].append((code, name, required))
+        depts = {v["item__department_id"] for v in versions}
+        self.speed = {d: rng.uniform(0.25, 0.9) for d in depts}
+        staff = defaultdict(list)
+        for u in User.objects.filter(role__in=[Role.CLERK, Role.REVIEWER, Role.APPROVER], is_active=True).values(
+                "pk", "username", "display_name", "role", "department_id", "site_id", "window_id"):
+            if u["role"] == Role.CLERK and u["site_id"]:
+                staff[("clerk", u["site_id"])].append(u)
+            elif u["department_id"]:
+                staff[(u["role"], u["department_id"])].append(u)
+        self.staff = staff
+        sites = list(Site.objects.filter(kind__in=[SiteKind.CENTRE, "convenience"]).values("pk", "region_id", "level"))
+        if not sites:
+            raise CommandError("no service sites; load the network first (onewindow demo)")
+        with_clerks = [s for s in sites if staff.get(("clerk", s["pk"]))] or sites
+        self.window_sites = with_clerks
+        self.window_site_weights = list(_cumulative([
+            {SiteLevel.CITY: 20, "county": 5}.get(s["level"], 1) for s in with_clerks]))
+        centres = {s["region_id"]: s for s in sites if s["level"] in (SiteLevel.CITY, "county")}
+        city = next((s for s in sites if s["level"] == SiteLevel.CITY), sites[0])
+        self.online_site = lambda region: centres.get(region, city)
+        # arrival days: weekday pattern, working-day calendar and a seasonal wave (peaks in spring)
+        day_list, weights = [], []
+        for k in range(1, days + 1):
+            d = self.today - datetime.timedelta(days=k)
+            if d not in self.ordinal:
+                continue
+            w = WEEKDAY_WEIGHT[d.weekday()]
+            if d.weekday() < 5 and not self._is_workday(d):
+                w = 0.08  # public holiday
+            elif d.weekday() >= 5 and self._is_workday(d):
+                w = 1.0  # make-up workday
+            w *= 1 + 0.2 * math.cos(2 * math.pi * (d.timetuple().tm_yday - 80) / 365)
+            day_list.append(d)
+            weights.append(w)
+        if not day_list:
+            raise CommandError("no calendar days in the requested range")
+        self.days, self.day_weights = day_list, list(_cumulative(weights))
+        self.seq = {(s, d): v for s, d, v in NumberSequence.objects.filter(day__gte=first).values_list(
+            "scope", "day", "value")}
+        self.Rating = rating_model()
+
+    def _is_workday(self, d):
+        o = self.ordinal.get(d)
+        return o is not None and self.by_ordinal.get(o) == d
+
+    def _add_workdays(self, d, n):
+        if n == 0:
+            return d
+        o = self.ordinal[d] + n
+        return self.by_ordinal.get(o) or self.by_ordinal[self.max_ordinal]
+
+    def _next_workday_on_or_after(self, d):
+        return d if self._is_workday(d) else self._add_workdays(d, 1)
+
+    def _pick(self, staff_key):
+        people = self.staff.get(staff_key)
+        return self.rng.choice(people) if people else None
+
+    # ------------------------------------------------------------ one batch
+
+    def _batch(self, n):
+        rng = self.rng
+        plans = []
+        used = {}
+        days = rng.choices(self.days, cum_weights=self.day_weights, k=n)
+        versions = rng.choices(self.versions, cum_weights=self.version_weights, k=n)
+        for day, v in zip(days, versions, strict=True):
+            online = v["online_depth"] in ("full", "prereview") and rng.random() < 0.45
+            if online:
+                site = self.online_site(v["item__department__region_id"])
+                channel = Channel.ONLINE
+                submitted = datetime.datetime.combine(day, datetime.time(rng.randrange(24), rng.randrange(60)), SH)
+            else:
+                site = rng.choices(self.window_sites, cum_weights=self.window_site_weights)[0]
+                channel = Channel.WINDOW
+                minute = rng.randrange(9 * 60, 17 * 60 + 30)
+                submitted = datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), SH)
+            scope = site["region_id"][:6]
+            key = (scope, day)
+            value = self.seq.get(key, 0) + 1
+            self.seq[key] = value
+            used[key] = value
+            plans.append(self._plan(v, site, channel, submitted, f"{scope}{day:%Y%m%d}{value:06d}"))
+        with transaction.atomic():
+            objs = Case.objects.bulk_create([p["case"] for p in plans], batch_size=len(plans))
+            events, materials, ratings = [], [], []
+            for case, p in zip(objs, plans, strict=True):
+                for seq, e in enumerate(p["events"], start=1):
+                    e.case_id, e.seq = case.pk, seq
+                    events.append(e)
+                for code, name, required in self.materials.get(case.item_version_id, ()):
+                    materials.append(CaseMaterial(case_id=case.pk, code=code, name=name, required=required,
+                                                  status=MaterialStatus.PROVIDED))
+                if p["rating"] is not None:
+                    ratings.append((case, p["rating"]))
+            CaseEvent.objects.bulk_create(events, batch_size=10000)
+            CaseMaterial.objects.bulk_create(materials, batch_size=10000)
+            NumberSequence.objects.bulk_create(
+                [NumberSequence(scope=s, day=d, value=v) for (s, d), v in used.items()],
+                update_conflicts=True, unique_fields=["scope", "day"], update_fields=["value"],
+            )
+            if ratings and self.Rating is not None:
+                self._ratings(ratings)
+
+    def _ratings(self, ratings):
+        names = {f.name for f in self.Rating._meta.get_fields()}
+        rows = []
+        for case, level in ratings:
+            kw = {"case_id": case.pk, "level": level}
+            when = (case.concluded_at or case.submitted_at) + datetime.timedelta(hours=2)
+            for f in ("created_at", "at", "rated_at"):
+                if f in names:
+                    kw[f] = when
+            if "comment" in names:
+                kw["comment"] = ""
+            rows.append(self.Rating(**kw))
+        try:
+            with transaction.atomic():
+                self.Rating.objects.bulk_create(rows, batch_size=10000)
+        except Exception as exc:  # another app's model: never let it break the history
+            self.stderr.write(f"ratings skipped: {exc}")
+            self.Rating = None
+
+    def _plan(self, v, site, channel, submitted, number):
+        rng = self.rng
+        dept = v["item__department_id"]
+        clerk = self._pick(("clerk", site["pk"]))
+        reviewer = self._pick((Role.REVIEWER, dept))
+        approver = self._pick((Role.APPROVER, dept))
+        birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(20000))
+        case = Case(
+            number=number, query_code="".join(rng.choice(QUERY_ALPHABET) for _ in range(6)),
+            item_id=v["item_id"], item_version_id=v["pk"], department_id=dept,
+            applicant_kind="person", applicant_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            applicant_id=id_number(rng, "341302", birth), applicant_phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            channel=channel, site_id=site["pk"], region_code=site["region_id"],
+            window_id=(clerk or {}).get("window_id") if channel == Channel.WINDOW else None,
+            filed_by_id=(clerk or {}).get("pk") if channel == Channel.WINDOW else None,
+            state=State.SUBMITTED, submitted_at=submitted, committed_days=v["committed_days"],
+            statutory_days=v["statutory_days"], data={"generated": True},
+        )
+        events = []
+        t = submitted
+
+        def event(action, frm, to, actor, at, **data):
+            events.append(CaseEvent(
+                at=at, action=action, from_state=frm, to_state=to, actor_id=(actor or {}).get("pk"),
+                actor_name=(actor or {}).get("display_name") or (actor or {}).get("username") or "system",
+                actor_role=(actor or {}).get("role") or "system", data=data,
+            ))
+
+        event("file", "", State.SUBMITTED, clerk if channel == Channel.WINDOW else None, t, channel=channel)
+        today = self.today
+        r = rng.random()
+        if r < 0.02:
+            t += datetime.timedelta(hours=1)
+            event("withdraw", State.SUBMITTED, State.WITHDRAWN, clerk, t)
+            case.state = State.WITHDRAWN
+            return {"case": case, "events": events, "rating": None}
+        if r < 0.04:
+            t += datetime.timedelta(minutes=30)
+            case.result_reason = "不属于本机关受理范围"
+            event("reject", State.SUBMITTED, State.REJECTED, clerk, t)
+            case.state = State.REJECTED
+            return {"case": case, "events": events, "rating": None}
+        accept_day = self._next_workday_on_or_after(submitted.date())
+        if r < 0.12:  # one-time notice, then the applicant supplements within a few working days
+            t += datetime.timedelta(minutes=20)
+            event("notice", State.SUBMITTED, State.PENDING_MATERIALS, clerk, t, notice_seq=1)
+            accept_day = self._add_workdays(accept_day, rng.randint(1, 3))
+            if accept_day >= today:
+                case.state = State.PENDING_MATERIALS
+                return {"case": case, "events": events, "rating": None}
+            t = datetime.datetime.combine(accept_day, datetime.time(9, rng.randrange(60)), SH)
+            event("supplement", State.PENDING_MATERIALS, State.SUBMITTED, clerk, t)
+        if accept_day >= today:
+            return {"case": case, "events": events, "rating": None}
+        t = max(t + datetime.timedelta(minutes=15), datetime.datetime.combine(accept_day, datetime.time(9, 5), SH))
+        due = self._add_workdays(accept_day, v["committed_days"])
+        case.accepted_at, case.accepted_on, case.due_date = t, accept_day, due
+        case.clerk_id = (clerk or {}).get("pk")
+        case.state = State.ACCEPTED
+        event("accept", State.SUBMITTED, State.ACCEPTED, clerk, t, due_date=due.isoformat())
+        committed = v["committed_days"]
+        # how long it takes: the department's speed, noise, some suspensions, ~5 % overdue
+        suspended = rng.randint(3, 10) if committed > 0 and rng.random() < 0.03 else 0
+        if committed == 0:
+            actual = 0 if rng.random() < 0.97 else 1
+        elif rng.random() < 0.05:
+            actual = committed + rng.randint(1, 4)
+        else:
+            actual = min(committed, max(0, round(committed * self.speed[case.department_id] * rng.uniform(0.5, 1.3))))
+        state = State.ACCEPTED
+        needs_review = committed > 0 and not v["window_decides"]
+        if needs_review:
+            review_day = self._add_workdays(accept_day, min(actual, max(1, actual // 2))) if actual else accept_day
+            if review_day >= today:
+                return {"case": case, "events": events, "rating": None}
+            t = max(t + datetime.timedelta(minutes=30), datetime.datetime.combine(review_day, datetime.time(10), SH))
+            event("review", State.ACCEPTED, State.REVIEWED, reviewer, t)
+            state = case.state = State.REVIEWED
+        if suspended:
+            s_day = self._add_workdays(accept_day, max(1, actual // 2))
+            if s_day >= today:
+                return {"case": case, "events": events, "rating": None}
+            t = max(t + datetime.timedelta(minutes=30), datetime.datetime.combine(s_day, datetime.time(11), SH))
+            event("suspend", state, State.SUSPENDED, reviewer, t, kind="expert_review")
+            resume_day = self._add_workdays(s_day, suspended)
+            if resume_day >= today:
+                case.state, case.state_before_suspension, case.suspended_on = State.SUSPENDED, state, s_day
+                return {"case": case, "events": events, "rating": None}
+            t = datetime.datetime.combine(resume_day, datetime.time(9, 30), SH)
+            case.due_date = self._add_workdays(due, suspended)
+            case.suspended_workdays = suspended
+            event("resume", State.SUSPENDED, state, reviewer, t, paused_workdays=suspended,
+                  due_date=case.due_date.isoformat())
+        end_day = self._add_workdays(accept_day, actual + suspended)
+        if end_day >= today:
+            return {"case": case, "events": events, "rating": None}
+        t = max(t + datetime.timedelta(minutes=30),
+                datetime.datetime.combine(end_day, datetime.time(rng.randrange(9, 17), rng.randrange(60)), SH))
+        result = "approve" if rng.random() < 0.97 else "deny"
+        decider = clerk if (v["window_decides"] or committed == 0) and not approver else approver
+        case.result = result
+        case.result_reason = "" if result == "approve" else "不符合法定条件"
+        case.concluded_at, case.concluded_on, case.actual_workdays = t, end_day, actual
+        case.state = State.CONCLUDED
+        event("decide", state, State.CONCLUDED, decider, t, result=result, actual_workdays=actual)
+        if rng.random() < 0.75:
+            t += datetime.timedelta(hours=rng.randint(1, 48))
+            if t.date() < today:
+                case.delivered_at, case.delivery_method = t, rng.choice(["window", "mail", "electronic"])
+                case.state = State.DELIVERED
+                event("deliver", State.CONCLUDED, State.DELIVERED, clerk, t, method=case.delivery_method)
+        rating = None
+        if rng.random() < 0.4:
+            rating = rng.choices([5, 4, 3, 2, 1], weights=[90, 8, 1, 0.6, 0.4])[0]
+        return {"case": case, "events": events, "rating": rating}
+
+
+def _cumulative(weights):
+    total = 0.0
+    for w in weights:
+        total += w
+        yield total

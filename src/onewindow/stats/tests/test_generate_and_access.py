@@ -1,0 +1,123 @@
+"""The generator, and who may read statistics (page, export, API)."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from onewindow.cases import services
+from onewindow.cases.models import Case, CaseEvent, NumberSequence
+from onewindow.cases.tests.factories import at, make_world, person
+
+from .world import build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generate_200_cases_unique_numbers_and_later_filing_continues():
+    w = make_world()
+    call_command("generate", cases=200, days=60, seed=7, batch=64, verbosity=0, stdout=io.StringIO())
+    gen = Case.objects.filter(data__generated=True)
+    assert gen.count() == 200 == Case.objects.count()
+    numbers = list(gen.values_list("number", flat=True))
+    assert len(set(numbers)) == 200 and all(len(n) == 20 for n in numbers)
+    # every case has its "file" event first, and concluded ones a "decide" event
+    assert CaseEvent.objects.filter(action="file").count() == 200
+    assert CaseEvent.objects.filter(action="decide").count() == gen.filter(
+        state__in=["concluded", "delivered"]).count()
+    # concluded cases: actual working days consistent with the calendar (ordinals) and suspension
+    from onewindow.workdays.selectors import workdays_between
+    for c in gen.filter(state__in=["concluded", "delivered"])[:30]:
+        assert c.actual_workdays == workdays_between(c.accepted_on, c.concluded_on) - c.suspended_workdays
+    # a real filing on a generated day at the city centre gets the next number after the generated ones
+    city = [n for n in numbers if n.startswith("341300")]
+    assert city, "the centre (the only site with clerks) receives window cases"
+    day = max(n[6:14] for n in city)
+    top = max(int(n[14:]) for n in city if n[6:14] == day)
+    d = datetime.date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    assert NumberSequence.objects.get(scope="341300", day=d).value == top
+    with at(d.year, d.month, d.day, 12):
+        case = services.file_case(item=w.item.item.code, applicant=person(), channel="window",
+                                  materials=["M01", "M02", "M03"], actor=w.clerk)
+    assert case.number == f"341300{day}{top + 1:06d}"
+
+
+def test_generate_rejects_bad_arguments():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("generate", cases=0, verbosity=0)
+
+
+@pytest.fixture
+def w():
+    return build()
+
+
+def _client(user=None):
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def test_api_permissions_and_scope(w):
+    url = "/api/v1/stats/summary?from=2026-03-01&to=2026-03-31"
+    assert _client().get(url).status_code == 401
+    r = _client(w.clerk).get(url)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    r = _client(w.admin).get(url)
+    assert r.status_code == 200
+    body = r.json()
+    # the same hand-worked March figures as test_summary
+    assert (body["received"], body["accepted"], body["concluded"]) == (8, 6, 5)
+    assert body["completion_rate"] == 0.8333 and body["on_time_rate"] == 0.6
+    assert body["avg_committed_days"] == 4.17 and body["avg_actual_days"] == 4.2
+    assert body["satisfaction_rate"] is None
+    # county supervisor (341302): defaults to their county; another region is refused
+    r = _client(w.county_sup).get(url)
+    assert r.status_code == 200 and r.json()["received"] == 1
+    r = _client(w.county_sup).get(url + "&region=341300")
+    assert r.status_code == 403 and "region" in r.json()["error"]["fields"]
+    # the city supervisor may look at the county
+    assert _client(w.supervisor).get(url + "&region=341302").json()["received"] == 1
+
+
+def test_api_bad_input_names_the_field(w):
+    c = _client(w.admin)
+    r = c.get("/api/v1/stats/summary?from=2026-13-01&to=2026-03-31")
+    assert r.status_code == 400 and "from" in r.json()["error"]["fields"]
+    r = c.get("/api/v1/stats/summary?from=2026-03-01&to=yesterday")
+    assert r.status_code == 400 and "to" in r.json()["error"]["fields"]
+    r = c.get("/api/v1/stats/summary?from=2026-04-01&to=2026-03-01")
+    assert r.status_code == 400 and "from" in r.json()["error"]["fields"]
+    r = c.get("/api/v1/stats/summary?from=2026-03-01&to=2026-03-31&region=abc")
+    assert r.status_code == 400 and "region" in r.json()["error"]["fields"]
+    r = c.get("/api/v1/stats/ranking?month=2026-3-x")
+    assert r.status_code == 400 and "month" in r.json()["error"]["fields"]
+
+
+def test_page_permissions_and_content(w):
+    r = _client().get("/stats/")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+    assert _client(w.clerk).get("/stats/").status_code == 403
+    r = _client(w.supervisor).get("/stats/?from=2026-03-01&to=2026-03-31")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "echarts.min.js" in html and "末位" in html
+    assert _client(w.county_sup).get("/stats/?region=341300").status_code == 403
+    assert _client(w.admin).get("/stats/?from=bad").status_code == 400
+
+
+def test_excel_export(w):
+    from openpyxl import load_workbook
+
+    r = _client(w.admin).get("/stats/export.xlsx?from=2026-03-01&to=2026-03-31")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    summary = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(values_only=True)}
+    assert summary["收件量"] == 8 and summary["办结率"] == 0.8333
+    ranking = list(wb.worksheets[1].iter_rows(values_only=True))
+    assert ranking[1][1] == "市市场监督管理局" and ranking[2][1] == "市公安局" and ranking[2][-1] == "末位"
