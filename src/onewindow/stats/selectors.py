@@ -380,6 +380,8 @@ def _cards(group, date_from, date_to) -> dict | None:
     if group not in names:
         return None
     qs = Card.objects.exclude(**{f"{group}__isnull": True})
+    if "revoked_at" in names:
+        qs = qs.filter(revoked_at__isnull=True)
     start, end = period_bounds(date_from, date_to)
     for when in ("issued_at", "created_at", "at"):
         if when in names:
