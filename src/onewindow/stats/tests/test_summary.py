@@ -121,3 +121,21 @@ def test_actual_days_fall_back_to_calendar_ordinals(w):
 
     Case.objects.filter(pk=w.cases["B"].pk).update(actual_workdays=None)
     assert selectors.summary(*MARCH)["avg_actual_days"] == 4.2
+
+
+def test_satisfaction_from_ratings(w):
+    Rating = selectors.rating_model()
+    if Rating is None:  # the ratings app without its model: the figure is absent, not zero
+        assert selectors.summary(*MARCH)["satisfaction_rate"] is None
+        return
+    from django.utils import timezone
+
+    for key, level in (("A", 5), ("B", 2), ("C", 4), ("G", 5)):
+        case = w.cases[key]
+        Rating.objects.create(case=case, level=level, channel="online", rated_at=timezone.now(),
+                              department=case.department, region_code=case.region_code)
+    # ratings of cases concluded in March: A 5, B 2, C 4 (G is not concluded) → good (≥4) 2 of 3
+    s = selectors.summary(*MARCH)
+    assert s["ratings"] == 3 and s["satisfaction_rate"] == 0.6667
+    rows = {r["name"]: r for r in selectors.monthly_ranking(2026, 3)}
+    assert rows["市市场监督管理局"]["satisfaction_rate"] == 0.6667 and rows["市公安局"]["satisfaction_rate"] is None
