@@ -105,3 +105,18 @@ def project_timeline(project: Project) -> QuerySet:
     """All events of all linked cases, in time order (one combined timeline)."""
     return (CaseEvent.objects.filter(case__project_link__project=project)
             .select_related("case", "case__department").order_by("at", "case__number", "seq"))
+
+
+def timeline_rows(project: Project) -> list[dict]:
+    """The combined timeline with readable action and state labels, for the project page."""
+    from onewindow.cases.transitions import TRANSITIONS
+
+    states = dict(State.choices)
+    extra = {"file": "提交申请"}
+    rows = []
+    for e in project_timeline(project):
+        t = TRANSITIONS.get(e.action)
+        rows.append({"at": e.at, "case": e.case, "action": e.action,
+                     "action_label": t.label if t else extra.get(e.action, e.action),
+                     "to_state": states.get(e.to_state, e.to_state), "actor_name": e.actor_name, "note": e.note})
+    return rows

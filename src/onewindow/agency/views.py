@@ -110,6 +110,6 @@ def project(request, code):
         return redirect("agency:project", code=p.code)
     can_link = request.user.is_superuser or request.user.role == Role.ADMIN or p.agent_id == request.user.pk
     return render(request, "agency/project.html", {
-        "project": p, "cases": selectors.project_cases(p), "timeline": selectors.project_timeline(p),
+        "project": p, "cases": selectors.project_cases(p), "timeline": selectors.timeline_rows(p),
         "can_link": can_link,
     })

@@ -207,3 +207,44 @@ def test_project_links_cases_green_channel_and_merged_timeline(client):
     client.force_login(w.reviewer)
     assert client.get(f"/agency/projects/{p.code}/").status_code == 403
     assert Project.objects.count() == 1
+
+
+def test_admin_adds_project_through_the_service(client):
+    w = make_world()
+    admin = User.objects.create_superuser("root", password="x", role=Role.ADMIN)
+    client.force_login(admin)
+    form = {"code": "2026-341302-44-01-000777", "name": "埇桥区物流园", "investor": "某物流公司", "investment": "5000",
+            "level": "county", "region": "341302", "agent": w.clerk.pk,
+            "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0"}
+    resp = client.post("/admin/agency/project/add/", form)
+    assert resp.status_code == 200 and not Project.objects.exists()  # a clerk cannot be the agent
+    form["agent"] = w.agent.pk
+    resp = client.post("/admin/agency/project/add/", form)
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    p = Project.objects.get()
+    assert (p.code, p.agent, str(p.investment)) == ("2026-341302-44-01-000777", w.agent, "5000.00")
+    assert AuditEntry.objects.filter(action="project.create", object_id=p.code).count() == 1
+
+
+def test_demo_is_idempotent():
+    from onewindow.accounts import demo as accounts_demo
+    from onewindow.agency import demo as agency_demo
+    from onewindow.cases import demo as cases_demo
+    from onewindow.catalog import demo as catalog_demo
+    from onewindow.ratings import demo as ratings_demo
+    from onewindow.ratings.models import Rating
+    from onewindow.regions import demo as regions_demo
+
+    assert agency_demo.load() == 0  # no users, no cases: quietly nothing
+    for m in (regions_demo, catalog_demo, accounts_demo, cases_demo):
+        m.load()
+    assert agency_demo.load() == 1
+    p = Project.objects.get(code=agency_demo.PROJECT_CODE)
+    assert p.agent.username == "agent1"
+    assert Case.objects.filter(channel="agency").count() == 2
+    assert all(c.green_channel for c in selectors.project_cases(p))
+    rated = ratings_demo.load()
+    assert rated == Case.objects.filter(data__demo=True, state__in=["concluded", "delivered"]).count() > 0
+    counts = (Project.objects.count(), Case.objects.count(), Rating.objects.count(), AuditEntry.objects.count())
+    assert agency_demo.load() == 0 and ratings_demo.load() == 0
+    assert counts == (Project.objects.count(), Case.objects.count(), Rating.objects.count(), AuditEntry.objects.count())

@@ -189,3 +189,25 @@ def test_pages(client):
     assert rect.status == "not_rectified" and rect.notes.count() == 1
     client.force_login(w.police_reviewer)
     assert client.post(f"/ratings/rectifications/{rect.pk}/followup/", {"text": "x"}).status_code == 404
+
+
+def test_window_evaluator_page(client):
+    w = make_world()
+    with at(2026, 9, 1):
+        case = case_services.file_case(item=w.instant.item.code, applicant=person(), channel="window",
+                                       materials=["M01"], actor=w.clerk)
+    client.force_login(w.clerk)
+    page = client.get(f"/ratings/window/{case.number}/").content.decode()
+    assert "办件办结后方可评价" in page
+    assert client.post(f"/ratings/window/{case.number}/", {"level": "5"}).status_code == 409
+    Case.objects.filter(pk=case.pk).update(state="concluded")
+    page = client.get(f"/ratings/window/{case.number}/").content.decode()
+    assert "服务态度" in page and "平台操作性" not in page
+    resp = client.post(f"/ratings/window/{case.number}/", {"level": "3", "attitude": "4"})
+    assert resp.status_code == 302
+    r = Rating.objects.get()
+    assert (r.channel, r.level, r.dimensions, r.rated_by) == ("window", 3, {"attitude": 4, "overall": 3}, w.clerk)
+    client.force_login(w.station_clerk)  # another site's clerk
+    assert client.get(f"/ratings/window/{case.number}/").status_code == 404
+    client.force_login(w.citizen)  # the online form is elsewhere
+    assert client.get(f"/ratings/window/{case.number}/").status_code == 403
