@@ -1,0 +1,375 @@
+"""Intake benchmark: file + accept pairs per second through the real API, against pgbench TPC-B.
+
+Not a test. Run by hand (`.venv/bin/python bench/intake.py`) or via `make bench`.
+
+1. Drops and recreates the PostgreSQL database of DATABASE_URL (default
+   postgres://postgres@127.0.0.1:5432/ow_bench), migrates, loads the demo data, issues a token
+   for window1 (clerk at SZ-CENTRE) and picks a published item of 市市场监督管理局 with its
+   required material codes.
+2. Starts `onewindow serve --port 8199 --threads 16` (ONEWINDOW_CONN_MAX_AGE=60) as a subprocess.
+3. C client threads (default 16), each for T seconds (default 20), on one keep-alive HTTP
+   connection: POST /api/v1/cases (channel window, valid ID number), then
+   POST /api/v1/cases/{n}/actions/accept. Counts completed pairs per second; p50/p95 latencies.
+4. Stops the server, runs pgbench TPC-B (`-i -s 10` on ow_pgbench, then `-c 16 -j 2 -T 20`),
+   parses tps, prints both and the ratio against the target pairs/s >= 0.15 × pgbench tps.
+5. Writes the section "Intake (bench/intake.py)" of docs/performance.md (--no-docs to skip).
+
+Loopback only; every loop is bounded by a deadline.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+DOCS = ROOT / "docs" / "performance.md"
+SECTION = "## Intake (bench/intake.py)"
+TARGET_FACTOR = 0.15
+DEPARTMENT = "市市场监督管理局"
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# ---------------------------------------------------------------- database
+
+
+def pg_parts(url):
+    u = urllib.parse.urlparse(url)
+    host = u.hostname or "127.0.0.1"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit(f"refusing a non-loopback database host: {host}")
+    return {"host": "127.0.0.1" if host == "localhost" else host, "port": str(u.port or 5432),
+            "user": u.username or "postgres", "db": u.path.lstrip("/")}
+
+
+def pg_cmd(tool, p, *args):
+    return [tool, "-h", p["host"], "-p", p["port"], "-U", p["user"], *args]
+
+
+def recreate_db(p, name):
+    subprocess.run(pg_cmd("dropdb", p, "--if-exists", "--force", name), check=True)
+    subprocess.run(pg_cmd("createdb", p, name), check=True)
+
+
+def prepare(env, clients):
+    """migrate + demo in a subprocess; then token and item through a short Django shell script."""
+    t0 = time.monotonic()
+    subprocess.run([str(BIN / "onewindow"), "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    log(f"migrated in {time.monotonic() - t0:.1f}s")
+    t0 = time.monotonic()
+    subprocess.run([str(BIN / "onewindow"), "demo"], env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    log(f"demo data loaded in {time.monotonic() - t0:.1f}s")
+    script = f"""
+import json
+from onewindow.accounts.models import User
+from onewindow.accounts.services import issue_token
+from onewindow.catalog.models import ItemVersion
+from django.db.models import Case, When
+u = User.objects.get(username="window1")
+tokens = [issue_token(u, label="bench") for _ in range({clients})]
+best = None
+for v in (ItemVersion.objects.filter(item__department__name={DEPARTMENT!r}, is_current=True, status="published")
+          .select_related("item").order_by(Case(When(type="licensing", then=0), default=1), "item__code")):
+    req = [m.code for m in v.materials.all() if m.required]
+    if v.committed_days > 0 and req and not v.window_decides:
+        best = {{"item": v.item.code, "name": v.name, "materials": req, "committed": v.committed_days}}
+        break
+print("BENCH" + json.dumps({{"tokens": tokens, "item": best, "site": u.site.code if u.site_id else None}}))
+"""
+    out = subprocess.run([str(BIN / "onewindow"), "shell", "-c", script], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH"))
+    info = json.loads(line[5:])
+    if not info["item"]:
+        raise SystemExit(f"no published item of {DEPARTMENT} with required materials in the demo data")
+    return info
+
+
+# ---------------------------------------------------------------- identity numbers
+
+_W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_C = "10X98765432"
+
+
+def id_number(i: int) -> str:
+    """A valid GB 11643 number: 341302 (埇桥区), a birth date from 1960 on, a sequence, the check digit."""
+    birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=(i * 7919) % 16000)
+    body = f"341302{birth:%Y%m%d}{i % 1000:03d}"
+    return body + _C[sum(int(d) * w for d, w in zip(body, _W, strict=True)) % 11]
+
+
+# ---------------------------------------------------------------- load
+
+
+class Worker(threading.Thread):
+    def __init__(self, idx, port, token, item, deadline, stop_at):
+        super().__init__(daemon=True)
+        self.idx, self.port, self.token, self.item = idx, port, token, item
+        self.deadline, self.stop_at = deadline, stop_at
+        self.pairs = 0
+        self.errors = []
+        self.file_ms, self.accept_ms, self.pair_ms = [], [], []
+
+    def _conn(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def _post(self, conn, path, body):
+        data = json.dumps(body).encode()
+        t0 = time.perf_counter()
+        conn.request("POST", path, body=data, headers={
+            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        resp = conn.getresponse()
+        payload = resp.read()
+        return resp.status, payload, (time.perf_counter() - t0) * 1000
+
+    def run(self):
+        conn = self._conn()
+        i = 0
+        while time.monotonic() < self.deadline and time.monotonic() < self.stop_at:
+            i += 1
+            body = {"item": self.item["item"], "channel": "window", "materials": self.item["materials"],
+                    "applicant": {"kind": "person", "name": "压测申请人", "id_number": id_number(self.idx * 100000 + i),
+                                  "phone": "13800000000"}}
+            try:
+                t0 = time.perf_counter()
+                st, payload, ms = self._post(conn, "/api/v1/cases", body)
+                if st != 201:
+                    self.errors.append(f"file {st} {payload[:200]!r}")
+                    continue
+                self.file_ms.append(ms)
+                number = json.loads(payload)["number"]
+                st, payload, ms = self._post(conn, f"/api/v1/cases/{number}/actions/accept", {})
+                if st != 200:
+                    self.errors.append(f"accept {st} {payload[:200]!r}")
+                    continue
+                self.accept_ms.append(ms)
+                if time.monotonic() <= self.deadline:
+                    self.pairs += 1
+                    self.pair_ms.append((time.perf_counter() - t0) * 1000)
+            except (OSError, http.client.HTTPException) as exc:
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                conn = self._conn()
+        conn.close()
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
+    return values[k]
+
+
+def wait_ready(port, proc, limit=60.0):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited early with code {proc.returncode}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/v1/workdays/")
+            c.getresponse().read()
+            c.close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("server did not answer within 60 s")
+
+
+def run_load(env, info, args):
+    server_env = {**env, "ONEWINDOW_CONN_MAX_AGE": "60"}
+    cmd = [str(BIN / "onewindow"), "serve", "--host", "127.0.0.1", "--port", str(args.port),
+           "--threads", str(args.threads)]
+    log("starting " + " ".join(cmd[1:]))
+    errlog = open(args.server_log, "w")  # noqa: SIM115 (closed after the server stops)
+    proc = subprocess.Popen(cmd, env=server_env, stdout=subprocess.DEVNULL, stderr=errlog)
+    try:
+        wait_ready(args.port, proc)
+        # warm-up: one pair per connection's worth of imports and caches (not counted)
+        warm = Worker(999, args.port, info["tokens"][0], info["item"], time.monotonic() + 3, time.monotonic() + 3)
+        warm.run()
+        log(f"warm-up: {warm.pairs} pairs, {len(warm.errors)} errors")
+        if warm.errors:
+            log("first warm-up error: " + warm.errors[0])
+        start = time.monotonic()
+        deadline = start + args.seconds
+        stop_at = deadline + 30  # an in-flight pair may finish; nothing runs longer than this
+        workers = [Worker(i, args.port, info["tokens"][i % len(info["tokens"])], info["item"], deadline, stop_at)
+                   for i in range(args.clients)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(timeout=max(1.0, stop_at - time.monotonic() + 5))
+        elapsed = args.seconds
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        errlog.close()
+    pairs = sum(w.pairs for w in workers)
+    errors = [e for w in workers for e in w.errors]
+    res = {
+        "pairs": pairs,
+        "pairs_per_s": pairs / elapsed,
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "file_p50": pct([x for w in workers for x in w.file_ms], 50),
+        "file_p95": pct([x for w in workers for x in w.file_ms], 95),
+        "accept_p50": pct([x for w in workers for x in w.accept_ms], 50),
+        "accept_p95": pct([x for w in workers for x in w.accept_ms], 95),
+        "pair_p50": pct([x for w in workers for x in w.pair_ms], 50),
+        "pair_p95": pct([x for w in workers for x in w.pair_ms], 95),
+        "pair_mean": statistics.fmean([x for w in workers for x in w.pair_ms]) if pairs else float("nan"),
+    }
+    return res
+
+
+# ---------------------------------------------------------------- pgbench
+
+
+def run_pgbench(p, args):
+    name = "ow_pgbench"
+    recreate_db(p, name)
+    t0 = time.monotonic()
+    subprocess.run(pg_cmd("pgbench", p, "-i", "-s", "10", "-q", name), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log(f"pgbench -i -s 10 in {time.monotonic() - t0:.1f}s")
+    out = subprocess.run(pg_cmd("pgbench", p, "-c", str(args.pg_clients), "-j", "2", "-T", str(args.pg_seconds), name),
+                         check=True, capture_output=True, text=True).stdout
+    m = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out) or re.search(r"tps = ([0-9.]+)", out)
+    if not m:
+        raise SystemExit("could not parse pgbench output:\n" + out)
+    lat = re.search(r"latency average = ([0-9.]+) ms", out)
+    subprocess.run(pg_cmd("dropdb", p, "--if-exists", name), check=False)
+    return {"tps": float(m.group(1)), "latency_ms": float(lat.group(1)) if lat else None}
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine():
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    pgv = subprocess.run(["pgbench", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"nproc": os.cpu_count(), "memory": mem, "python": platform.python_version(), "pgbench": pgv,
+            "kernel": platform.release()}
+
+
+def write_docs(text):
+    old = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
+    if SECTION in old:
+        head, rest = old.split(SECTION, 1)
+        nxt = re.search(r"^## ", rest, flags=re.M)
+        tail = rest[nxt.start():] if nxt else ""
+        new = head + text + ("\n" + tail if tail else "")
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    DOCS.write_text(new, encoding="utf-8")
+
+
+def render(args, mach, info, load, pg, ratio, ok, notes):
+    today = datetime.date.today().isoformat()
+    item = info["item"]
+    return f"""{SECTION}
+
+Date: {today}. Machine: {mach['nproc']} CPUs (nproc), {mach['memory']} memory, kernel {mach['kernel']},
+Python {mach['python']}, {mach['pgbench']}; PostgreSQL at 127.0.0.1 on the same machine; clients, server
+and database share the CPUs.
+
+Command: `make bench` (= `.venv/bin/python bench/run_all.py` → `bench/intake.py --clients {args.clients}
+--seconds {args.seconds}`).
+
+Method: the database `{pg_parts(args.database_url)['db']}` is dropped and created, migrated and loaded with the
+demo data; window1 (clerk at SZ-CENTRE) gets API tokens. `onewindow serve --port {args.port} --threads
+{args.threads}` (waitress, `ONEWINDOW_CONN_MAX_AGE=60`) runs as a subprocess. {args.clients} client threads,
+each on one keep-alive connection for {args.seconds} s, repeat: `POST /api/v1/cases` (channel window, item
+{item['item']} {item['name']} of {DEPARTMENT}, required materials {', '.join(item['materials'])}, a fresh valid
+ID number) then `POST /api/v1/cases/{{n}}/actions/accept`. A pair counts when both return 201/200 before the
+deadline. Then, with the server stopped, pgbench TPC-B on the same PostgreSQL: `pgbench -i -s 10 ow_pgbench`,
+`pgbench -c {args.pg_clients} -j 2 -T {args.pg_seconds}`; its tps excludes connection time.
+
+| measure | value |
+|---|---|
+| file+accept pairs completed | {load['pairs']} in {args.seconds} s |
+| **pairs per second** | **{load['pairs_per_s']:.1f}** |
+| errors | {load['errors']} |
+| file latency p50 / p95 | {load['file_p50']:.0f} ms / {load['file_p95']:.0f} ms |
+| accept latency p50 / p95 | {load['accept_p50']:.0f} ms / {load['accept_p95']:.0f} ms |
+| pair latency p50 / p95 | {load['pair_p50']:.0f} ms / {load['pair_p95']:.0f} ms |
+| pgbench TPC-B tps (-c {args.pg_clients} -j 2, scale 10) | {pg['tps']:.0f} |
+| ratio pairs/s ÷ pgbench tps | **{ratio:.3f}** (target ≥ {TARGET_FACTOR}: {'met' if ok else 'NOT met'}) |
+{notes}"""
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL")
+                    or "postgres://postgres@127.0.0.1:5432/ow_bench")
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--port", type=int, default=8199)
+    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--pg-clients", type=int, default=16)
+    ap.add_argument("--pg-seconds", type=int, default=20)
+    ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
+    ap.add_argument("--notes", default="", help="a paragraph appended to the docs section")
+    ap.add_argument("--server-log", default=os.environ.get("BENCH_SERVER_LOG", "/tmp/ow-bench-server.log"))
+    args = ap.parse_args(argv)
+
+    p = pg_parts(args.database_url)
+    log(f"recreating database {p['db']}")
+    recreate_db(p, p["db"])
+    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "onewindow.conf.settings"}
+    info = prepare(env, args.clients)
+    log(f"item {info['item']['item']} {info['item']['name']} materials {info['item']['materials']}")
+
+    load = run_load(env, info, args)
+    log(f"intake: {load['pairs']} pairs in {args.seconds}s = {load['pairs_per_s']:.1f} pairs/s, "
+        f"{load['errors']} errors; pair p50 {load['pair_p50']:.0f} ms p95 {load['pair_p95']:.0f} ms; "
+        f"file p50 {load['file_p50']:.0f}/p95 {load['file_p95']:.0f} ms; "
+        f"accept p50 {load['accept_p50']:.0f}/p95 {load['accept_p95']:.0f} ms")
+    for e in load["first_errors"]:
+        log("error: " + e)
+
+    pg = run_pgbench(p, args)
+    target = TARGET_FACTOR * pg["tps"]
+    ratio = load["pairs_per_s"] / pg["tps"] if pg["tps"] else float("nan")
+    ok = load["pairs_per_s"] >= target
+    print()
+    print(f"intake pairs/s      {load['pairs_per_s']:.1f}")
+    print(f"pgbench tps         {pg['tps']:.1f}")
+    print(f"target (0.15 x tps) {target:.1f}")
+    print(f"ratio               {ratio:.3f}  -> {'MET' if ok else 'NOT MET'}")
+    if not args.no_docs:
+        mach = machine()
+        notes = ("\n" + args.notes.strip() + "\n") if args.notes.strip() else ""
+        write_docs(render(args, mach, info, load, pg, ratio, ok, notes))
+        log(f"wrote {DOCS.relative_to(ROOT)}")
+    return 0 if load["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
