@@ -145,3 +145,17 @@ def test_withdraw_online(client):
     assert case.state == "withdrawn"
     r = client.post(f"/hall/cases/{case.number}/withdraw/", {})
     assert r.status_code == 409
+
+
+@pytest.mark.django_db
+def test_admin_lists_outbox_and_uploads(client):
+    from onewindow.accounts.models import User
+
+    w = online_world()
+    client.force_login(w.citizen)
+    _apply(client, {"m_M01": upload("a.png", png_bytes())})
+    admin = User.objects.create_superuser("root", password="x-pass-123", role="admin")
+    client.force_login(admin)
+    r = client.get("/admin/portal/upload/")
+    assert r.status_code == 200 and "a.png" in r.content.decode()
+    assert client.get("/admin/portal/outbox/").status_code == 200
