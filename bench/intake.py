@@ -176,6 +176,15 @@ def pct(values, p):
     return values[k]
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def wait_ready(port, proc, limit=60.0):
     end = time.monotonic() + limit
     while time.monotonic() < end:
@@ -190,6 +199,36 @@ def wait_ready(port, proc, limit=60.0):
         except OSError:
             time.sleep(0.3)
     raise SystemExit("server did not answer within 60 s")
+
+
+class WaitSampler(threading.Thread):
+    """Every 0.5 s until the deadline: what the benchmark database's backends are doing (pg_stat_activity)."""
+
+    def __init__(self, p, deadline):
+        super().__init__(daemon=True)
+        self.p, self.deadline = p, deadline
+        self.counts: dict[str, int] = {}
+        self.samples = 0
+
+    def run(self):
+        sql = ("SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU/running') || ' ' || state "
+               "|| CASE WHEN wait_event_type = 'Lock' THEN ' [' || substr(query, 1, 60) || ']' ELSE '' END, count(*) "
+               f"FROM pg_stat_activity WHERE datname = '{self.p['db']}' AND pid <> pg_backend_pid() "
+               "AND state <> 'idle' GROUP BY 1")
+        while time.monotonic() < self.deadline:
+            out = subprocess.run(pg_cmd("psql", self.p, "-At", "-F", "|", "-c", sql, self.p["db"]),
+                                 capture_output=True, text=True, timeout=10).stdout
+            self.samples += 1
+            for line in out.splitlines():
+                key, _, n = line.rpartition("|")
+                self.counts[key] = self.counts.get(key, 0) + int(n)
+            time.sleep(0.5)
+
+    def summary(self):
+        if not self.samples:
+            return ""
+        top = sorted(self.counts.items(), key=lambda kv: -kv[1])[:6]
+        return "; ".join(f"{k}: {v / self.samples:.1f}" for k, v in top)
 
 
 def run_load(env, info, args):
@@ -212,11 +251,18 @@ def run_load(env, info, args):
         stop_at = deadline + 30  # an in-flight pair may finish; nothing runs longer than this
         workers = [Worker(i, args.port, info["tokens"][i % len(info["tokens"])], info["item"], deadline, stop_at)
                    for i in range(args.clients)]
+        sampler = WaitSampler(pg_parts(args.database_url), deadline) if args.sample_waits else None
+        cpu0 = cpu_seconds(proc.pid)
         for w in workers:
             w.start()
+        if sampler:
+            sampler.start()
         for w in workers:
             w.join(timeout=max(1.0, stop_at - time.monotonic() + 5))
         elapsed = args.seconds
+        cpu1 = cpu_seconds(proc.pid)
+        if sampler:
+            sampler.join(timeout=15)
     finally:
         proc.terminate()
         try:
@@ -238,6 +284,8 @@ def run_load(env, info, args):
         "accept_p95": pct([x for w in workers for x in w.accept_ms], 95),
         "pair_p50": pct([x for w in workers for x in w.pair_ms], 50),
         "pair_p95": pct([x for w in workers for x in w.pair_ms], 95),
+        "server_cpu_s": (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None,
+        "waits": sampler.summary() if sampler else "",
         "pair_mean": statistics.fmean([x for w in workers for x in w.pair_ms]) if pairs else float("nan"),
     }
     return res
@@ -292,6 +340,8 @@ def write_docs(text):
 
 def render(args, mach, info, load, pg, ratio, ok, notes):
     today = datetime.date.today().isoformat()
+    cpu_per_pair = (f"{1000 * load['server_cpu_s'] / load['pairs']:.0f} ms ({load['server_cpu_s'] / args.seconds:.2f} "
+                    "CPUs busy on average)") if load["server_cpu_s"] is not None and load["pairs"] else "n/a"
     item = info["item"]
     return f"""{SECTION}
 
@@ -316,12 +366,13 @@ deadline. Then, with the server stopped, pgbench TPC-B on the same PostgreSQL: `
 | file+accept pairs completed | {load['pairs']} in {args.seconds} s |
 | **pairs per second** | **{load['pairs_per_s']:.1f}** |
 | errors | {load['errors']} |
+| server process CPU per pair | {cpu_per_pair} |
 | file latency p50 / p95 | {load['file_p50']:.0f} ms / {load['file_p95']:.0f} ms |
 | accept latency p50 / p95 | {load['accept_p50']:.0f} ms / {load['accept_p95']:.0f} ms |
 | pair latency p50 / p95 | {load['pair_p50']:.0f} ms / {load['pair_p95']:.0f} ms |
 | pgbench TPC-B tps (-c {args.pg_clients} -j 2, scale 10) | {pg['tps']:.0f} |
 | ratio pairs/s ÷ pgbench tps | **{ratio:.3f}** (target ≥ {TARGET_FACTOR}: {'met' if ok else 'NOT met'}) |
-{notes}"""
+{(chr(10) + 'Backends not idle, average per 0.5 s sample (wait event, state): ' + load['waits'] + chr(10)) if load['waits'] else ''}{notes}"""
 
 
 def main(argv=None):
@@ -334,6 +385,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=16)
     ap.add_argument("--pg-clients", type=int, default=16)
     ap.add_argument("--pg-seconds", type=int, default=20)
+    ap.add_argument("--sample-waits", action="store_true", help="sample pg_stat_activity wait events during the load")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--notes", default="", help="a paragraph appended to the docs section")
     ap.add_argument("--server-log", default=os.environ.get("BENCH_SERVER_LOG", "/tmp/ow-bench-server.log"))
@@ -351,6 +403,11 @@ def main(argv=None):
         f"{load['errors']} errors; pair p50 {load['pair_p50']:.0f} ms p95 {load['pair_p95']:.0f} ms; "
         f"file p50 {load['file_p50']:.0f}/p95 {load['file_p95']:.0f} ms; "
         f"accept p50 {load['accept_p50']:.0f}/p95 {load['accept_p95']:.0f} ms")
+    if load["server_cpu_s"] is not None and load["pairs"]:
+        log(f"server process CPU: {load['server_cpu_s']:.1f} s = {1000 * load['server_cpu_s'] / load['pairs']:.0f} ms "
+            f"per pair ({load['server_cpu_s'] / args.seconds:.2f} CPUs busy)")
+    if load["waits"]:
+        log("non-idle backends per sample (wait event, state): " + load["waits"])
     for e in load["first_errors"]:
         log("error: " + e)
 
