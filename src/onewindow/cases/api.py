@@ -3,7 +3,7 @@
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema
 from ninja.security import django_auth
 
 from onewindow.api.auth import bearer
@@ -85,7 +85,7 @@ def get_case(request, number: str):
 
 
 @router.post("/{number}/actions/{action}", response=dict, summary="Run a state-machine action")
-def act(request, number: str, action: str, payload: dict | None = None):
+def act(request, number: str, action: str, payload: Body[dict | None] = None):
     case = services.perform(number, action, request.user, payload or {})
     return case_dict(case, with_events=True)
 

@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from onewindow.accounts.services import issue_token
-from onewindow.cases.models import BundleFiling, Case, CaseEvent
+from onewindow.cases.models import BundleFiling, Case, CaseEvent, Notice
 from onewindow.cases.tests.factories import VALID_ID, VALID_ID_2, at, make_bundle, make_world, person
+from onewindow.licences.models import Licence
 
 BASE = "/api/v1/cases"
 
@@ -320,3 +321,99 @@ def test_bad_bundle_saves_nothing(over, status, field):
     err = _assert_error(Api(w.clerk).post("/bundles", body), status)
     assert field in err["fields"]
     assert BundleFiling.objects.count() == 0 and Case.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_full_flow_through_the_api_with_hand_counted_dates():
+    w = make_world()
+    clerk, reviewer, approver = Api(w.clerk), Api(w.reviewer), Api(w.approver)
+
+    with at(2026, 9, 29, 9):
+        r = clerk.post("", _filing(materials=["M01"]))
+        assert r.status_code == 201
+        n = r.json()["number"]
+        assert n == "34130020260929000001"
+
+        r = clerk.act(n, "notice", {"missing": ["M02", "M03"], "reasons": {"M03": "平面图未标注面积"}})
+        assert r.status_code == 200, r.content
+        assert r.json()["state"] == "pending_materials"
+        notice = Notice.objects.get(case__number=n)
+        assert [(i["code"], i["reason"]) for i in notice.items] == [("M02", "缺少该材料"), ("M03", "平面图未标注面积")]
+
+        r = clerk.act(n, "supplement", {"materials": ["M02", "M03"]})
+        assert r.status_code == 200, r.content
+        assert r.json()["state"] == "submitted"
+
+        # Accepted Tue 9/29 with 5 committed working days: 9/30, 10/8, 10/9, 10/10 (make-up Sat), 10/12.
+        r = clerk.act(n, "accept")
+        assert r.status_code == 200, r.content
+        body = r.json()
+        assert (body["state"], body["accepted_on"], body["due_date"]) == ("accepted", "2026-09-29", "2026-10-12")
+        assert body["due_provisional"] is False
+
+        r = reviewer.act(n, "review", {"opinion": "材料真实，符合条件"})
+        assert r.status_code == 200, r.content
+        assert r.json()["state"] == "reviewed"
+
+    with at(2026, 9, 30, 16):
+        r = reviewer.act(n, "suspend", {"reason": "现场核查", "kind": "expert_review"})
+        assert r.status_code == 200, r.content
+        assert r.json()["state"] == "suspended"
+
+    # Resumed Fri 10/9: working days in (9/30, 10/9] are 10/8 and 10/9 = 2; due 10/12 → 10/14.
+    with at(2026, 10, 9, 9):
+        r = reviewer.act(n, "resume")
+        assert r.status_code == 200, r.content
+        body = r.json()
+        assert (body["state"], body["suspended_workdays"], body["due_date"]) == ("reviewed", 2, "2026-10-14")
+
+    # Decided Tue 10/13: working days in (9/29, 10/13] = 9/30, 10/8, 10/9, 10/10, 10/12, 10/13 = 6, less 2 paused = 4.
+    with at(2026, 10, 13, 15):
+        r = approver.act(n, "decide", {"result": "approve"})
+        assert r.status_code == 200, r.content
+        body = r.json()
+        assert (body["state"], body["result"], body["concluded_on"], body["actual_workdays"]) == (
+            "concluded", "approve", "2026-10-13", 4)
+        assert Licence.objects.filter(holder_id=VALID_ID, licence_type=w.food).count() == 1
+
+    with at(2026, 10, 14, 10):
+        r = clerk.act(n, "deliver", {"method": "window"})
+        assert r.status_code == 200, r.content
+        body = r.json()
+        assert (body["state"], body["delivery_method"]) == ("delivered", "window")
+
+    assert [e["action"] for e in body["events"]] == [
+        "file", "notice", "supplement", "accept", "review", "suspend", "resume", "decide", "deliver"]
+    assert [e["seq"] for e in body["events"]] == list(range(1, 10))
+    # The applicant follows the same case.
+    mine = Api(w.citizen).get(f"/{n}").json()
+    assert (mine["state"], mine["due_date"]) == ("delivered", "2026-10-14")
+
+
+
+@pytest.mark.django_db
+def test_reject_with_reason_through_the_api():
+    w = make_world()
+    clerk = Api(w.clerk)
+    with at(2026, 3, 2, 9):
+        n = clerk.post("", _filing()).json()["number"]
+        r = clerk.act(n, "reject", {"reason": "不属于本机关职权范围"})
+    assert r.status_code == 200, r.content
+    assert (r.json()["state"], r.json()["result_reason"]) == ("rejected", "不属于本机关职权范围")
+
+
+@pytest.mark.django_db
+def test_one_time_notice_rule_refusal_is_409_and_recorded():
+    w = make_world()
+    clerk = Api(w.clerk)
+    with at(2026, 3, 2, 9):
+        n = clerk.post("", _filing(materials=["M01", "M02"])).json()["number"]
+        assert clerk.act(n, "notice", {"missing": ["M03"]}).status_code == 200
+        assert clerk.act(n, "supplement", {"materials": ["M03"]}).status_code == 200
+        err = _assert_error(clerk.act(n, "notice", {"missing": ["M03", "M01"]}), 409, "notice_rule")
+        assert err["fields"]["missing"] == ["M01"]
+    assert Case.objects.get(number=n).state == "submitted"
+    assert list(CaseEvent.objects.filter(case__number=n).order_by("seq").values_list("action", flat=True)) == [
+        "file", "notice", "supplement", "notice_refused"]
+
+
