@@ -67,6 +67,6 @@ def cards(user) -> QuerySet:
 def card_targets(user) -> dict:
     prefix = scope_prefix(user)
     return {
-        "windows": Window.objects.filter(hall__site__region_id__startswith=prefix).select_related("hall__site"),
-        "departments": Department.objects.filter(region_id__startswith=prefix).order_by("code"),
+        "windows": Window.objects.filter(hall__site__region__code__startswith=prefix).select_related("hall__site"),
+        "departments": Department.objects.filter(region__code__startswith=prefix).order_by("code"),
     }

@@ -1,6 +1,7 @@
 """Supervision writes: the sweep that opens and closes alerts, and cards (亮牌)."""
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -15,6 +16,8 @@ from onewindow.regions.models import Window
 
 from .models import Alert, Card, CardColour, CardTarget
 from .rules import DEADLINE_RULES, RULES, Context, Rule
+
+logger = logging.getLogger(__name__)
 
 
 def _sync_rule(rule: Rule, ctx: Context, *, only_case_id: int | None = None) -> tuple[int, int]:
@@ -77,8 +80,13 @@ def evaluate_case(case_id: int, today: datetime.date | None = None) -> tuple[int
 
 
 def on_case_changed(sender, case=None, **kwargs) -> None:
-    if case is not None and case.pk:
+    """Receiver of cases.services.case_changed: never lets a supervision failure break case handling."""
+    if case is None or not case.pk:
+        return
+    try:
         evaluate_case(case.pk)
+    except Exception:  # the next sweep will catch up
+        logger.exception("supervision: re-evaluating case %s failed", case.pk)
 
 
 # ---- cards ----------------------------------------------------------------------------------
