@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -69,7 +70,7 @@ def board(request):
 @supervisor_required
 def alert_list(request, level):
     if level not in Level.values:
-        raise PermissionDenied  # unknown list; never a 500
+        raise Http404("unknown alert level")
     return render(request, "supervision/_alerts.html", {"page": _alert_page(request, level), "level": level})
 
 

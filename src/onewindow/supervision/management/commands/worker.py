@@ -22,9 +22,13 @@ class Command(BaseCommand):
             raise CommandError("--interval must be at least 1 second")
         try:
             while True:
-                self.round()
                 if once:
+                    self.round()
                     return
+                try:
+                    self.round()
+                except CommandError as exc:  # keep the loop alive; the failure is recorded on the task
+                    self.stderr.write(str(exc))
                 time.sleep(interval)
         except KeyboardInterrupt:
             self.stdout.write("worker stopped")
