@@ -1,0 +1,53 @@
+"""Board partials, pagination of the alert lists and the cost of the per-case re-evaluation."""
+
+import pytest
+
+from onewindow.cases.models import Case
+from onewindow.cases.tests.factories import make_world
+from onewindow.supervision import services
+from onewindow.supervision.models import Alert
+
+from .helpers import D, accepted
+
+
+@pytest.fixture
+def w(db):
+    return make_world()
+
+
+def test_red_list_paginates_by_20(client, w):
+    first = accepted(w, 2026, 9, 29)
+    ids = [first.pk] + [accepted(w, 2026, 9, 29).pk for _ in range(22)]
+    assert services.sweep(D(2026, 10, 13))["opened"] == 23
+    client.force_login(w.supervisor)
+    page1 = client.get("/supervision/alerts/red/").content.decode()
+    page2 = client.get("/supervision/alerts/red/?page=2").content.decode()
+    numbers = list(Case.objects.filter(pk__in=ids).values_list("number", flat=True))
+    on1 = [n for n in numbers if f"/cases/{n}/" in page1]
+    on2 = [n for n in numbers if f"/cases/{n}/" in page2]
+    assert len(on1) == 20 and len(on2) == 3 and not set(on1) & set(on2)
+    assert 'hx-get="/supervision/alerts/red/?page=2"' in page2  # keeps polling its own page
+    assert client.get("/supervision/alerts/red/?page=zz").status_code == 200  # falls back to page 1
+    assert client.get("/supervision/alerts/purple/").status_code == 404
+
+
+def test_board_counts_by_level_department_and_site(client, w):
+    accepted(w, 2026, 9, 29)
+    accepted(w, 2026, 9, 29, item=w.police_item)  # due 10/20 (10 working days) → normal on 10/13
+    red2 = accepted(w, 2026, 9, 29, item=w.police_item)
+    Case.objects.filter(pk=red2.pk).update(due_date=D(2026, 10, 9))
+    services.sweep(D(2026, 10, 13))
+    from onewindow.supervision import selectors
+
+    counts = selectors.board_counts(w.supervisor)
+    assert counts["by_level"] == {"yellow": 0, "red": 2, "anomaly": 0}
+    assert {r["department__name"]: r["n"] for r in counts["by_department"]} == {"市市场监督管理局": 1, "市公安局": 1}
+    assert [(r["site__name"], r["n"]) for r in counts["by_site"]] == [("宿州市政务服务中心", 2)]
+
+
+def test_evaluate_case_is_cheap_and_idempotent(w, django_assert_max_num_queries):
+    case = accepted(w, 2026, 9, 29)
+    with django_assert_max_num_queries(12):
+        assert services.evaluate_case(case.pk, D(2026, 10, 13)) == (1, 0)
+    assert services.evaluate_case(case.pk, D(2026, 10, 13)) == (0, 0)
+    assert Alert.objects.filter(case=case, closed_at=None).count() == 1
