@@ -9,6 +9,14 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Tasks run at once after commit, so a test sees notifications and alerts straight away.
+    Tests of the queue itself set the database backend back."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+
 @pytest.fixture
 def api_client():
     from django.test import Client

@@ -39,7 +39,8 @@ from .models import (
 from .selectors import get_case_for
 from .transitions import PREVIOUS, SAME, TRANSITIONS, allowed_actions
 
-# Sent after the transaction commits: case, action, actor. Notifications and supervision listen.
+# Sent by the worker after the transaction committed (cases.tasks): case, action, actor.
+# Notifications and supervision listen.
 case_changed = Signal()
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -76,7 +77,10 @@ def _append_event(case: Case, action: str, actor, *, from_state="", to_state="",
 
 
 def _notify_on_commit(case: Case, action: str, actor) -> None:
-    transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, action=action, actor=actor))
+    from .tasks import announce_case_changed
+
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(lambda: announce_case_changed.enqueue(case.pk, action, actor_id))
 
 
 def _validate_applicant(applicant: dict) -> dict:

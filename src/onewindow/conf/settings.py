@@ -120,7 +120,15 @@ MEDIA_ROOT = Path(os.environ.get("ONEWINDOW_MEDIA_ROOT", VAR_DIR / "media"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work goes through the database queue (`onewindow worker` runs it);
+# ONEWINDOW_TASKS=immediate runs each task at once in the enqueuing process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("ONEWINDOW_TASKS") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Filing, the one-time notice rule, acceptance guards, e-licences replacing materials."""
 
 import pytest
+from django.test import TestCase
 
 from onewindow.api.errors import Conflict, NotFound, ServiceError
 from onewindow.cases import services
@@ -160,3 +161,28 @@ def test_other_department_cannot_touch_case():
         services.perform(case.number, "review", w.police_reviewer, {"opinion": "x"})
     with pytest.raises(NotFound):
         services.perform(case.number, "withdraw", w.citizen2, {})
+
+
+@pytest.mark.django_db
+def test_case_change_listeners_run_in_the_worker(settings):
+    """With the database queue, filing enqueues the announcement; the worker delivers it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from onewindow.supervision.worker import run_ready_tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    w = make_world()
+    heard = []
+
+    def listener(sender, case, action, actor, **kw):
+        heard.append((case.number, action, actor.username))
+
+    services.case_changed.connect(listener)
+    try:
+        with at(2026, 3, 2), TestCase.captureOnCommitCallbacks(execute=True):
+            case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk)
+        assert heard == [] and DBTaskResult.objects.count() == 1
+        assert run_ready_tasks() == 1
+    finally:
+        services.case_changed.disconnect(listener)
+    assert heard == [(case.number, "file", "clerk")]

@@ -180,8 +180,10 @@ def test_card_form_and_history(client, w):
 
 # ---- worker --------------------------------------------------------------------------------
 
-def test_worker_once_runs_the_sweep_task_and_opens_the_alert(w, capsys):
+def test_worker_once_runs_the_sweep_task_and_opens_the_alert(w, capsys, settings):
     from io import StringIO
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the real queue
 
     from django_tasks_db.models import DBTaskResult
 

@@ -15,21 +15,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run one round and exit")
-        parser.add_argument("--interval", type=int, default=60, help="seconds between rounds (default 60)")
+        parser.add_argument("--interval", type=int, default=60, help="seconds between sweeps (default 60)")
+        parser.add_argument("--poll", type=float, default=1.0, help="seconds between queue polls (default 1)")
 
-    def handle(self, *args, once=False, interval=60, **options):
+    def handle(self, *args, once=False, interval=60, poll=1.0, **options):
         if interval < 1:
             raise CommandError("--interval must be at least 1 second")
+        if once:
+            self.round()
+            return
+        next_sweep = 0.0
         try:
             while True:
-                if once:
-                    self.round()
-                    return
                 try:
-                    self.round()
+                    if time.monotonic() >= next_sweep:
+                        self.round()
+                        next_sweep = time.monotonic() + interval
+                    else:
+                        run_ready_tasks()  # notifications and live alerts between sweeps
                 except CommandError as exc:  # keep the loop alive; the failure is recorded on the task
                     self.stderr.write(str(exc))
-                time.sleep(interval)
+                time.sleep(poll)
         except KeyboardInterrupt:
             self.stdout.write("worker stopped")
 
