@@ -39,8 +39,11 @@ def hashed_fields(entry: AuditEntry) -> dict:
 
 @transaction.atomic
 def record(*, actor, action: str, obj_type: str, obj_id, before=None, after=None, site_code: str = "") -> AuditEntry:
-    head, _ = AuditHead.objects.get_or_create(id=1)
-    head = AuditHead.objects.select_for_update().get(id=1)
+    try:
+        head = AuditHead.objects.select_for_update().get(id=1)
+    except AuditHead.DoesNotExist:
+        AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(id=1)
     user = actor if getattr(actor, "pk", None) else None
     entry = AuditEntry(
         seq=head.last_seq + 1,

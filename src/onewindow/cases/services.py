@@ -354,7 +354,7 @@ def _perform_locked(number, action, actor, payload) -> Case:
     case.save()
     _append_event(case, action, actor, from_state=from_state, to_state=case.state, note=note, data=data)
     record(actor=actor, action=f"case.{action}", obj_type="case", obj_id=case.number, before=before,
-           after=_snapshot(case))
+           after=_snapshot(case), site_code=case.site.code)
     _notify_on_commit(case, action, actor)
     return case
 
