@@ -9,7 +9,7 @@ from onewindow.accounts.models import ApiToken
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         try:
-            row = ApiToken.objects.select_related("user").get(digest=ApiToken.hash(token))
+            row = ApiToken.objects.select_related("user", "user__site", "user__window").get(digest=ApiToken.hash(token))
         except ApiToken.DoesNotExist:
             return None
         if not row.user.is_active:

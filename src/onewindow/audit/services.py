@@ -37,7 +37,7 @@ def hashed_fields(entry: AuditEntry) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record(*, actor, action: str, obj_type: str, obj_id, before=None, after=None, site_code: str = "") -> AuditEntry:
     try:
         head = AuditHead.objects.select_for_update().get(id=1)

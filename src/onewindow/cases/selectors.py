@@ -50,7 +50,7 @@ def cases_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
-    qs = cases_visible_to(user).select_related("item_version", "department", "site", "window", "clerk")
+    qs = cases_visible_to(user).select_related("item", "item_version", "department", "site", "window", "clerk")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:

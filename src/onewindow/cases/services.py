@@ -58,8 +58,9 @@ def _snapshot(case: Case) -> dict:
     }
 
 
-def _append_event(case: Case, action: str, actor, *, from_state="", to_state="", note="", data=None) -> CaseEvent:
-    last = CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0
+def _append_event(case: Case, action: str, actor, *, from_state="", to_state="", note="", data=None,
+                  first: bool = False) -> CaseEvent:
+    last = 0 if first else (CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0)
     user = actor if getattr(actor, "pk", None) else None
     return CaseEvent.objects.create(
         case=case,
@@ -218,7 +219,7 @@ def _create_case(*, version, applicant, channel, materials, actor, site, data, a
         r.case = case
     CaseMaterial.objects.bulk_create(rows)
     _append_event(
-        case, "file", actor, to_state=State.SUBMITTED,
+        case, "file", actor, to_state=State.SUBMITTED, first=True,
         data={"channel": channel, "provided": sorted(materials or []),
               "licence": sorted(r.code for r in rows if r.status == MaterialStatus.LICENCE)},
     )
