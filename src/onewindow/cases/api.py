@@ -22,13 +22,26 @@ class ApplicantIn(Schema):
     phone: str | None = None
 
 
-class FileIn(Schema):
-    item: str = Field(..., max_length=40)
+class FilingIn(Schema):
     applicant: ApplicantIn
     channel: Literal["window", "online", "agency"]
     materials: list[str] = []
     authorisation: str | None = None
     data: dict | None = None
+
+    def filing_args(self, request) -> dict:
+        return {
+            "applicant": self.applicant.dict(),
+            "channel": self.channel,
+            "materials": self.materials,
+            "actor": request.user,
+            "authorisation": self.authorisation or "",
+            "data": self.data,
+        }
+
+
+class FileIn(FilingIn):
+    item: str = Field(..., max_length=40)
 
 
 class FiledOut(Schema):
@@ -37,40 +50,19 @@ class FiledOut(Schema):
     query_code: str
 
 
-class BundleIn(Schema):
+class BundleIn(FilingIn):
     bundle: str = Field(..., max_length=40)
-    applicant: ApplicantIn
-    channel: Literal["window", "online", "agency"]
-    materials: list[str] = []
-    authorisation: str | None = None
-    data: dict | None = None
 
 
 @router.post("", response={201: FiledOut}, summary="File a case (一号申请)")
 def file_case(request, payload: FileIn):
-    case = services.file_case(
-        item=payload.item,
-        applicant=payload.applicant.dict(),
-        channel=payload.channel,
-        materials=payload.materials,
-        actor=request.user,
-        authorisation=payload.authorisation or "",
-        data=payload.data,
-    )
+    case = services.file_case(item=payload.item, **payload.filing_args(request))
     return 201, {"number": case.number, "state": case.state, "query_code": case.query_code}
 
 
 @router.post("/bundles", response={201: dict}, summary="File a bundle (一件事)")
 def file_bundle(request, payload: BundleIn):
-    filing = services.file_bundle(
-        bundle=payload.bundle,
-        applicant=payload.applicant.dict(),
-        channel=payload.channel,
-        materials=payload.materials,
-        actor=request.user,
-        authorisation=payload.authorisation or "",
-        data=payload.data,
-    )
+    filing = services.file_bundle(bundle=payload.bundle, **payload.filing_args(request))
     return 201, bundle_dict(filing, request.user)
 
 

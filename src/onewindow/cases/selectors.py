@@ -11,19 +11,9 @@ from django.db.models import Q, QuerySet
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound
+from onewindow.regions.selectors import region_prefix
 
 from .models import Case, CaseEvent, State
-
-
-def region_prefix(code: str) -> str:
-    """The prefix shared by every division inside `code`: 341300 → 3413, 340000 → 34."""
-    code = code or ""
-    if len(code) == 6:
-        if code.endswith("0000"):
-            return code[:2]
-        if code.endswith("00"):
-            return code[:4]
-    return code
 
 
 def cases_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
