@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate, TruncTime
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.models import Case, CaseEvent, Channel, Notice, NoticeKind, State
+from onewindow.ratings.models import RectificationStatus
 from onewindow.workdays.models import CalendarDay
 
 from .models import Level
@@ -150,31 +150,11 @@ def extension_overrun(ctx: Context) -> QuerySet:
     return Case.objects.filter(extended_days__gt=F("item_version__extension_days"))
 
 
-RECTIFICATION_CLOSED = ("done", "closed", "completed", "verified", "resolved", "cancelled")
-
-
 def rectification_overdue(ctx: Context) -> QuerySet:
-    """(f) A rating rectification past its due date and not closed. Does nothing without the ratings app."""
-    if not apps.is_installed("onewindow.ratings"):
-        return Case.objects.none()
-    try:
-        from onewindow.ratings.models import Rectification  # type: ignore[import-not-found]
-    except ImportError:
-        return Case.objects.none()
-    names = {f.name for f in Rectification._meta.get_fields()}
-    if not {"due_date", "status"} <= names:
-        return Case.objects.none()
-    if "case" in names:
-        case_path = "case_id"
-    elif "rating" in names and "case" in {f.name for f in Rectification._meta.get_field("rating").related_model._meta.get_fields()}:
-        case_path = "rating__case_id"
-    else:
-        return Case.objects.none()
-    overdue = (
-        Rectification.objects.filter(due_date__lt=ctx.today).exclude(status__in=RECTIFICATION_CLOSED)
-        .values(case_path)
+    """(f) A 差评 rectification still open after its due date (due_date < today)."""
+    return Case.objects.filter(
+        rating__rectification__status=RectificationStatus.OPEN, rating__rectification__due_date__lt=ctx.today
     )
-    return Case.objects.filter(pk__in=overdue)
 
 
 def accepted_off_hours(ctx: Context) -> QuerySet:

@@ -8,6 +8,8 @@ from onewindow.api.errors import Conflict
 from onewindow.cases import services as cases
 from onewindow.cases.models import Case
 from onewindow.cases.tests.factories import SH, at, make_world
+from onewindow.ratings import services as ratings
+from onewindow.ratings.models import Rectification
 from onewindow.supervision import rules
 from onewindow.supervision.models import Alert
 from onewindow.supervision.services import sweep
@@ -154,8 +156,58 @@ def test_extension_beyond_allowance_fires(w):
 def test_rectification_rule_is_quiet_without_rectifications(w):
     accepted(w, 2026, 10, 12)
     assert fired("rectification.overdue", D(2026, 12, 1)) == set()
-    sweep(D(2026, 10, 12))  # runs with the ratings models present or absent
+    sweep(D(2026, 10, 12))
     assert not Alert.objects.filter(rule="rectification.overdue").exists()
+
+
+def _rated(w, level):
+    """A case accepted Mon 10/12, reviewed 10/13, approved and rated at the window Wed 10/14."""
+    case = accepted(w, 2026, 10, 12)
+    with at(2026, 10, 13, 10):
+        cases.perform(case.number, "review", w.reviewer, {"opinion": "同意"})
+    with at(2026, 10, 14, 10):
+        cases.perform(case.number, "decide", w.approver, {"result": "approve"})
+    with at(2026, 10, 14, 11):
+        ratings.rate_case(case.number, w.clerk, level)
+    return case
+
+
+def test_open_rectification_fires_only_after_its_due_date(w):
+    case = _rated(w, 1)
+    rect = Rectification.objects.get(rating__case=case)
+    # 15 working days after Wed 10/14: 10/15–16 (2), 10/19–23 (7), 10/26–30 (12), 11/2–4 (15)
+    assert (rect.status, rect.due_date) == ("open", D(2026, 11, 4))
+    assert fired("rectification.overdue", D(2026, 10, 20)) == set()  # not yet due
+    assert fired("rectification.overdue", D(2026, 11, 4)) == set()  # due today: still in time
+    assert fired("rectification.overdue", D(2026, 11, 5)) == {case.number}
+    assert sweep(D(2026, 11, 5))["rules"]["rectification.overdue"] == [1, 0]
+    assert Alert.objects.filter(case=case, rule="rectification.overdue", level="anomaly", closed_at=None).count() == 1
+
+
+def test_closed_rectification_does_not_fire(w):
+    rectified = _rated(w, 2)
+    not_rectified = _rated(w, 1)
+    for case, result in ((rectified, "rectified"), (not_rectified, "not_rectified")):
+        rect = Rectification.objects.get(rating__case=case)
+        with at(2026, 11, 10, 10):  # closed late, after the due date 11/4
+            ratings.close_rectification(rect.pk, w.reviewer, result, "已回访")
+    assert fired("rectification.overdue", D(2026, 11, 20)) == set()
+
+
+def test_rectification_alert_closes_when_rectified(w):
+    case = _rated(w, 2)
+    rect = Rectification.objects.get(rating__case=case)
+    assert sweep(D(2026, 11, 5))["rules"]["rectification.overdue"] == [1, 0]
+    with at(2026, 11, 5, 10):
+        ratings.close_rectification(rect.pk, w.reviewer, "rectified", "已整改")
+    assert sweep(D(2026, 11, 5))["rules"]["rectification.overdue"] == [0, 1]
+    assert not Alert.objects.filter(case=case, rule="rectification.overdue", closed_at=None).exists()
+
+
+def test_good_rating_opens_nothing_to_watch(w):
+    _rated(w, 3)
+    assert not Rectification.objects.exists()
+    assert fired("rectification.overdue", D(2026, 12, 31)) == set()
 
 
 # (g) window acceptance outside opening hours -------------------------------------------------
