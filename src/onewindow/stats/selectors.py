@@ -17,13 +17,15 @@ import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from onewindow.cases.models import Case, Channel, State
 from onewindow.cases.selectors import region_prefix
 from onewindow.catalog.models import Department, ItemVersion
+from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
+from onewindow.supervision.models import Alert, Card
 from onewindow.workdays.models import CalendarDay
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -39,29 +41,8 @@ WEIGHTS = {
 }
 
 
-# ---------------------------------------------------------------- optional models of other apps
-
-
-def rating_model():
-    """onewindow.ratings.models.Rating (case FK, level 1..5), or None while that app has no such model."""
-    try:
-        return apps.get_model("ratings", "Rating")
-    except LookupError:
-        return None
-
-
-def alert_model():
-    try:
-        return apps.get_model("supervision", "Alert")
-    except LookupError:
-        return None
-
-
-def card_model():
-    try:
-        return apps.get_model("supervision", "Card")
-    except LookupError:
-        return None
+# Satisfaction (满意度): 非常满意 5, 满意 4, 基本满意 3 are 好评; 不满意 2, 非常不满意 1 are 差评.
+GOOD_LEVEL_MIN = Level.FAIR
 
 
 # ---------------------------------------------------------------- helpers
@@ -175,13 +156,10 @@ def _figures(row: dict) -> dict:
     }
 
 
-def _satisfaction(cases_qs) -> tuple[int, int] | None:
-    """(good, all) ratings on the given cases, or None when the ratings app has no Rating model."""
-    Rating = rating_model()
-    if Rating is None:
-        return None
+def _satisfaction(cases_qs) -> tuple[int, int]:
+    """(good, all) ratings on the given cases; good = level ≥ 3 (基本满意 or better)."""
     agg = Rating.objects.filter(case__in=cases_qs.values("pk")).aggregate(
-        good=Count("id", filter=Q(level__gte=4)), all=Count("id")
+        good=Count("id", filter=Q(level__gte=GOOD_LEVEL_MIN)), all=Count("id")
     )
     return agg["good"], agg["all"]
 
@@ -224,9 +202,9 @@ def summary(date_from, date_to, region=None, department=None, item=None) -> dict
     out = {"from": date_from.isoformat(), "to": date_to.isoformat(), "region": region or None}
     out.update(_figures(row))
     _, _, concluded = _conditions(date_from, date_to)
-    sat = _satisfaction(qs.filter(concluded))
-    out["ratings"] = None if sat is None else sat[1]
-    out["satisfaction_rate"] = None if sat is None else _ratio(sat[0], sat[1])
+    good, rated = _satisfaction(qs.filter(concluded))
+    out["ratings"] = rated
+    out["satisfaction_rate"] = _ratio(good, rated)
     rates = catalogue_rates(region, department)
     out.update(rates)
     out["stationed_rate"] = rates["stationed_item_rate"]
@@ -294,49 +272,54 @@ def score_of(components: dict) -> float | None:
     return round(100 * value / total_w, 2)
 
 
-def performance(date_from, date_to, group: str = "department", region=None) -> list[dict]:
-    """Per department / window / clerk: volume, on-time rate, speed, satisfaction, alerts, cards, score; ranked."""
+def performance(date_from, date_to, group: str = "department", region=None, today=None) -> list[dict]:
+    """Per department / window / clerk: volume, on-time rate, speed, satisfaction, alerts, rectifications,
+    cards, score; ranked. `today` (default: the local date now) decides which rectifications are due."""
     key, label = GROUPS[group]
+    today = today or timezone.localdate()
     received_q, accepted_q, concluded_q = _conditions(date_from, date_to)
     base = scoped_cases(region).exclude(**{f"{key}__isnull": True})
-    period = _period_cases(base, date_from, date_to)
-    Alert = alert_model()
+    period = _period_cases(base, date_from, date_to).annotate(
+        has_alert=Exists(Alert.objects.filter(case=OuterRef("pk")))
+    )
     aggs = {
         "volume": Count("id", filter=accepted_q),
         "concluded": Count("id", filter=concluded_q),
         "on_time": Count("id", filter=concluded_q & Q(concluded_on__lte=F("due_date"))),
         "avg_actual": Avg(actual_days_expression(), filter=concluded_q),
         "avg_committed": Avg("committed_days", filter=concluded_q),
+        "alerted": Count("id", filter=accepted_q & Q(has_alert=True)),
     }
-    if Alert is not None:
-        period = period.annotate(has_alert=Exists(Alert.objects.filter(case=OuterRef("pk"))))
-        aggs["alerted"] = Count("id", filter=accepted_q & Q(has_alert=True))
     rows = list(period.values(key, label).annotate(**aggs).order_by(key))
+    concluded_cases = base.filter(concluded_q).values("pk")
 
-    ratings = {}
-    Rating = rating_model()
-    if Rating is not None:
-        for r in (
-            Rating.objects.filter(case__in=base.filter(concluded_q).values("pk"))
-            .values(f"case__{key}")
-            .annotate(good=Count("id", filter=Q(level__gte=4)), all=Count("id"))
-        ):
-            ratings[r[f"case__{key}"]] = (r["good"], r["all"])
-    alerts = {}
-    if Alert is not None:
-        for r in (
-            Alert.objects.filter(case__in=base.filter(accepted_q).values("pk"))
-            .values(f"case__{key}")
-            .annotate(all=Count("id"), closed=Count("id", filter=Q(closed_at__isnull=False)))
-        ):
-            alerts[r[f"case__{key}"]] = (r["all"], r["closed"])
+    ratings = {
+        r[f"case__{key}"]: (r["good"], r["all"])
+        for r in Rating.objects.filter(case__in=concluded_cases)
+        .values(f"case__{key}")
+        .annotate(good=Count("id", filter=Q(level__gte=GOOD_LEVEL_MIN)), all=Count("id"))
+    }
+    alerts = {
+        r[f"case__{key}"]: r["all"]
+        for r in Alert.objects.filter(case__in=base.filter(accepted_q).values("pk"))
+        .values(f"case__{key}")
+        .annotate(all=Count("id"))
+    }
+    # 整改率: rectified / rectifications that are closed or past their due date (docs/metrics.md)
+    rects = {
+        r[f"rating__case__{key}"]: (r["rectified"], r["all"])
+        for r in Rectification.objects.filter(rating__case__in=concluded_cases)
+        .filter(~Q(status=RectificationStatus.OPEN) | Q(due_date__lt=today))
+        .values(f"rating__case__{key}")
+        .annotate(rectified=Count("id", filter=Q(status=RectificationStatus.RECTIFIED)), all=Count("id"))
+    }
     cards = _cards(group, date_from, date_to)
 
     out = []
     for row in rows:
         gid = row[key]
         good_all = ratings.get(gid)
-        alert_all, alert_closed = alerts.get(gid, (0, 0))
+        rect = rects.get(gid)
         item = {
             "id": gid,
             "name": row[label],
@@ -347,11 +330,10 @@ def performance(date_from, date_to, group: str = "department", region=None) -> l
             "avg_committed_days": _round(row["avg_committed"]),
             "speed_score": speed_score(row["avg_actual"], row["avg_committed"]),
             "satisfaction_rate": _ratio(*good_all) if good_all else None,
-            "alerts": alert_all if Alert is not None else None,
-            "alert_free_rate": (
-                round(1 - row["alerted"] / row["volume"], 4) if Alert is not None and row["volume"] else None
-            ),
-            "rectification_rate": _ratio(alert_closed, alert_all) if Alert is not None else None,
+            "alerts": alerts.get(gid, 0),
+            "alert_free_rate": round(1 - row["alerted"] / row["volume"], 4) if row["volume"] else None,
+            "rectifications": rect[1] if rect else 0,
+            "rectification_rate": _ratio(*rect) if rect else None,
             "cards": cards.get(gid) if cards is not None else None,
         }
         item["score"] = score_of(item)
@@ -372,21 +354,13 @@ def performance(date_from, date_to, group: str = "department", region=None) -> l
 
 
 def _cards(group, date_from, date_to) -> dict | None:
-    """Cards (亮牌) per department or window, counted by colour, issued in the period when the model says when."""
-    Card = card_model()
-    if Card is None or group not in ("department", "window"):
+    """Cards (亮牌) per department or window, not revoked, issued in the period, counted by colour."""
+    if group not in ("department", "window"):
         return None
-    names = {f.name for f in Card._meta.get_fields()}
-    if group not in names:
-        return None
-    qs = Card.objects.exclude(**{f"{group}__isnull": True})
-    if "revoked_at" in names:
-        qs = qs.filter(revoked_at__isnull=True)
     start, end = period_bounds(date_from, date_to)
-    for when in ("issued_at", "created_at", "at"):
-        if when in names:
-            qs = qs.filter(**{f"{when}__gte": start, f"{when}__lt": end})
-            break
+    qs = Card.objects.exclude(**{f"{group}__isnull": True}).filter(
+        revoked_at__isnull=True, issued_at__gte=start, issued_at__lt=end
+    )
     out: dict = {}
     for r in qs.values(f"{group}_id", "colour").annotate(n=Count("id")):
         out.setdefault(r[f"{group}_id"], {})[r["colour"]] = r["n"]
@@ -398,7 +372,7 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(year, month, last)
 
 
-def monthly_ranking(year: int, month: int, region=None, group: str = "department") -> list[dict]:
+def monthly_ranking(year: int, month: int, region=None, group: str = "department", today=None) -> list[dict]:
     """The month's ranking; the last ranked row carries last=True (末位)."""
     date_from, date_to = month_bounds(year, month)
-    return performance(date_from, date_to, group=group, region=region)
+    return performance(date_from, date_to, group=group, region=region, today=today)

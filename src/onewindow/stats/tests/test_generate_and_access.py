@@ -10,6 +10,7 @@ from django.test import Client
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent, NumberSequence
 from onewindow.cases.tests.factories import at, make_world, person
+from onewindow.ratings.models import Rating, Rectification
 
 from .world import build
 
@@ -42,6 +43,24 @@ def test_generate_200_cases_unique_numbers_and_later_filing_continues():
         case = services.file_case(item=w.item.item.code, applicant=person(), channel="window",
                                   materials=["M01", "M02", "M03"], actor=w.clerk)
     assert case.number == f"341300{day}{top + 1:06d}"
+
+
+def test_generate_300_cases_rates_concluded_cases_and_opens_rectifications():
+    make_world()
+    call_command("generate", cases=300, days=120, seed=11, verbosity=0, stdout=io.StringIO())
+    ratings = Rating.objects.select_related("case")
+    assert ratings.count() > 0
+    for r in ratings:
+        assert r.case.state in ("concluded", "delivered")
+        assert r.department_id == r.case.department_id and r.region_code == r.case.region_code
+        assert r.channel == ("online" if r.case.channel == "online" else "window")
+    # exactly the 差评 (levels 1–2) have a rectification, owned by the case's department
+    bad = ratings.filter(level__lte=2)
+    assert bad.count() > 0
+    assert set(Rectification.objects.values_list("rating_id", flat=True)) == set(bad.values_list("pk", flat=True))
+    for rect in Rectification.objects.select_related("rating"):
+        assert rect.department_id == rect.rating.department_id and rect.due_date > rect.opened_on
+        assert (rect.status == "open") == (rect.closed_at is None)
 
 
 def test_generate_rejects_bad_arguments():

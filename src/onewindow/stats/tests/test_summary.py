@@ -52,7 +52,7 @@ def test_march_summary_worked_by_hand(w):
     assert s["instant_share"] == 0.25
     # online among received: E → 1/8
     assert s["online_share"] == 0.125
-    # no ratings were given: None whether or not the ratings app has its model yet
+    # no ratings were given: no satisfaction rate (not zero)
     assert s["satisfaction_rate"] is None
 
 
@@ -124,18 +124,26 @@ def test_actual_days_fall_back_to_calendar_ordinals(w):
 
 
 def test_satisfaction_from_ratings(w):
-    Rating = selectors.rating_model()
-    if Rating is None:  # the ratings app without its model: the figure is absent, not zero
-        assert selectors.summary(*MARCH)["satisfaction_rate"] is None
-        return
     from django.utils import timezone
 
-    for key, level in (("A", 5), ("B", 2), ("C", 4), ("G", 5)):
+    from onewindow.ratings.models import Rating
+
+    for key, level in (("A", 5), ("B", 3), ("C", 2), ("D", 1), ("H", 4), ("G", 5)):
         case = w.cases[key]
-        Rating.objects.create(case=case, level=level, channel="online", rated_at=timezone.now(),
+        Rating.objects.create(case=case, level=level, channel="window", rated_at=timezone.now(),
                               department=case.department, region_code=case.region_code)
-    # ratings of cases concluded in March: A 5, B 2, C 4 (G is not concluded) → good (≥4) 2 of 3
+    # ratings of cases concluded in March: A 5, B 3, C 2, D 1, H 4 (G is not concluded)
+    # 好评 = level ≥ 3 (基本满意 or better): A B H = 3 of 5 → 0.6
     s = selectors.summary(*MARCH)
-    assert s["ratings"] == 3 and s["satisfaction_rate"] == 0.6667
+    assert s["ratings"] == 5 and s["satisfaction_rate"] == 0.6
     rows = {r["name"]: r for r in selectors.monthly_ranking(2026, 3)}
-    assert rows["市市场监督管理局"]["satisfaction_rate"] == 0.6667 and rows["市公安局"]["satisfaction_rate"] is None
+    # 市场监管 A5 B3 C2 H4 → 3/4 = 0.75; 公安 D1 → 0/1 = 0.0
+    assert rows["市市场监督管理局"]["satisfaction_rate"] == 0.75 and rows["市公安局"]["satisfaction_rate"] == 0.0
+    # one department: 市场监管 only → 0.75; the county (341302): H 4 → 1/1
+    assert selectors.summary(*MARCH, department=w.dept.code)["satisfaction_rate"] == 0.75
+    assert selectors.summary(*MARCH, region="341302")["satisfaction_rate"] == 1.0
+
+
+def test_no_ratings_means_no_satisfaction_rate(w):
+    s = selectors.summary(*MARCH)
+    assert s["ratings"] == 0 and s["satisfaction_rate"] is None

@@ -4,7 +4,9 @@ The rows look like what `cases.services` would have written (numbers, due dates 
 calendar, actual working days, one CaseEvent per state change, materials), but are inserted with
 bulk_create in batches, each batch in one transaction that also raises the NumberSequence rows it
 used to the highest number drawn, so later real filings continue after them. Every generated case
-carries data={"generated": True}. No audit entries are written: nothing was actually done.
+carries data={"generated": True}. About 40 % of the concluded cases get a 好差评 Rating (channel from the
+case's channel, department and region_code from the case); each 差评 (level 1–2) gets its Rectification,
+as ratings.services.rate_case would open it. No audit entries are written: nothing was actually done.
 """
 
 import datetime
@@ -30,8 +32,9 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.numbering import QUERY_ALPHABET
 from onewindow.catalog.models import ItemVersion
+from onewindow.ratings.models import BAD_LEVELS, Rating, RatingChannel, Rectification, RectificationStatus
+from onewindow.ratings.services import rectification_days
 from onewindow.regions.models import Site, SiteKind, SiteLevel
-from onewindow.stats.selectors import rating_model
 from onewindow.workdays.models import CalendarDay
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -141,7 +144,6 @@ class Command(BaseCommand):
         if not day_list:
             raise CommandError("no calendar days in the requested range")
         self.days, self.day_weights = day_list, list(_cumulative(weights))
-        self.Rating = rating_model()
 
     def _is_workday(self, d):
         o = self.ordinal.get(d)
@@ -200,7 +202,7 @@ class Command(BaseCommand):
                                      "actor_name", "actor_role", "note", "data"], events)
             self._insert(CaseMaterial, ["case_id", "code", "name", "required", "status", "licence_number", "note"],
                          materials)
-            if ratings and self.Rating is not None:
+            if ratings:
                 self._ratings(ratings)
 
     def _copy_cases(self, cases):
@@ -262,29 +264,32 @@ class Command(BaseCommand):
         NumberSequence.objects.bulk_update(list(rows.values()), ["value"], batch_size=5000)
 
     def _ratings(self, ratings):
-        names = {f.name for f in self.Rating._meta.get_fields()}
+        """One Rating per rated case, two hours after conclusion or delivery; a 差评 (level 1–2) opens a
+        Rectification due `rectification_days()` working days later, closed by now when long past due."""
+        rng, now = self.rng, timezone.now()
         rows = []
-        channel_field = self.Rating._meta.get_field("channel") if "channel" in names else None
-        channel = channel_field.choices[0][0] if channel_field is not None and channel_field.choices else ""
         for case, level in ratings:
-            kw = {"case_id": case.pk, "level": level}
-            when = (case.delivered_at or case.concluded_at or case.submitted_at) + datetime.timedelta(hours=2)
-            for f in ("created_at", "at", "rated_at"):
-                if f in names:
-                    kw[f] = when
-            if "department" in names:
-                kw["department_id"] = case.department_id
-            if "region_code" in names:
-                kw["region_code"] = case.region_code
-            if channel_field is not None:
-                kw["channel"] = channel
-            rows.append(self.Rating(**kw))
-        try:
-            with transaction.atomic():
-                self.Rating.objects.bulk_create(rows, batch_size=10000)
-        except Exception as exc:  # another app's model: never let it break the history
-            self.stderr.write(f"ratings skipped: {exc}")
-            self.Rating = None
+            when = min((case.delivered_at or case.concluded_at) + datetime.timedelta(hours=2), now)
+            rows.append(Rating(
+                case_id=case.pk, level=level, rated_at=when, department_id=case.department_id,
+                region_code=case.region_code, dimensions={"overall": level},
+                channel=RatingChannel.ONLINE if case.channel == Channel.ONLINE else RatingChannel.WINDOW,
+            ))
+        Rating.objects.bulk_create(rows, batch_size=10000)
+        rects = []
+        for r in rows:
+            if r.level not in BAD_LEVELS:
+                continue
+            opened = timezone.localtime(r.rated_at, SH).date()
+            due = self._add_workdays(opened, rectification_days())
+            rect = Rectification(rating_id=r.pk, department_id=r.department_id, opened_on=opened, due_date=due)
+            if due < self.today and rng.random() < 0.9:  # most are settled in time; the rest stay overdue
+                closed = self._add_workdays(opened, rng.randint(1, rectification_days()))
+                rect.status = RectificationStatus.RECTIFIED if rng.random() < 0.85 else RectificationStatus.NOT_RECTIFIED
+                rect.closed_at = datetime.datetime.combine(closed, datetime.time(15), SH)
+                rect.result = "已回访申请人，问题已整改" if rect.status == RectificationStatus.RECTIFIED else "未能整改"
+            rects.append(rect)
+        Rectification.objects.bulk_create(rects, batch_size=10000)
 
     def _plan(self, v, site, channel, submitted):
         rng = self.rng
@@ -398,7 +403,7 @@ class Command(BaseCommand):
                 event("deliver", State.CONCLUDED, State.DELIVERED, clerk, t, method=case.delivery_method)
         rating = None
         if rng.random() < 0.4:
-            rating = rng.choices([5, 4, 3, 2, 1], weights=[90, 8, 1, 0.6, 0.4])[0]
+            rating = rng.choices([5, 4, 3, 2, 1], weights=[86, 8, 3, 2, 1])[0]
         return {"case": case, "events": events, "rating": rating}
 
 
