@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import ServiceError
@@ -28,7 +29,7 @@ class ProjectForm(forms.ModelForm):
     def clean_agent(self):
         agent = self.cleaned_data.get("agent")
         if agent is not None and agent.role != Role.AGENT:
-            raise forms.ValidationError("全程代办员须为代办员角色")
+            raise forms.ValidationError(_("全程代办员须为代办员角色"))
         return agent
 
 

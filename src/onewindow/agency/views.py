@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
@@ -49,7 +50,7 @@ def file(request):
         ctx["materials"] = list(version.materials.all())
     if request.method == "POST":
         if version is None:
-            ctx["errors"] = {"item": "请先选择事项"}
+            ctx["errors"] = {"item": _("请先选择事项")}
         else:
             v = request.POST
             applicant = {"kind": v.get("kind", "person"), "name": v.get("name", ""), "phone": v.get("phone", "")}
@@ -65,7 +66,7 @@ def file(request):
                 ctx.update(errors=exc.fields or {"__all__": exc.message}, message=exc.message, values=v,
                            provided=provided)
                 return render(request, "agency/file.html", ctx, status=400)
-            messages.success(request, f"已代为提交，办件编号 {case.number}，查询码 {case.query_code}")
+            messages.success(request, _("已代为提交，办件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code})
             return redirect("agency:dashboard")
     return render(request, "agency/file.html", ctx)
 
@@ -80,7 +81,7 @@ def deliver(request, number):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"办件 {number} 已送达申请人")
+        messages.success(request, _("办件 %(n)s 已送达申请人") % {"n": number})
     return redirect("agency:dashboard")
 
 
@@ -106,7 +107,7 @@ def project(request, code):
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已关联办件并纳入绿色通道")
+            messages.success(request, _("已关联办件并纳入绿色通道"))
         return redirect("agency:project", code=p.code)
     can_link = request.user.is_superuser or request.user.role == Role.ADMIN or p.agent_id == request.user.pk
     return render(request, "agency/project.html", {

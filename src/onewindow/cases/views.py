@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
@@ -25,7 +26,7 @@ from .selectors import get_bundle_for, get_case_for
 from .transitions import TRANSITIONS, allowed_actions
 
 STATE_LABELS = dict(State.choices)
-EVENT_LABELS = {"file": "提交申请", "notice_refused": "告知被拒（一次性告知规则）"}
+EVENT_LABELS = {"file": gettext_lazy("提交申请"), "notice_refused": gettext_lazy("告知被拒（一次性告知规则）")}
 
 
 def staff_page(*roles):

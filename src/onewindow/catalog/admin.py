@@ -148,7 +148,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
                 done += 1
             except ServiceError as exc:
                 self.message_user(request, f"{item.code}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已停用 {done} 个事项")
+        self.message_user(request, _("已停用 %(n)s 个事项") % {"n": done})
 
 
 class MaterialInline(admin.TabularInline):
@@ -314,7 +314,8 @@ class ItemVersionAdmin(admin.ModelAdmin):
                 fees=fees if fees_changed else None, **changes,
             )
             if version.version != old_version:
-                self.message_user(request, f"已保存为新版本 v{version.version}；原 v{old_version} 保留不变", messages.SUCCESS)
+                self.message_user(request, _("已保存为新版本 v%(new)s；原 v%(old)s 保留不变") % {"new": version.version, "old": old_version},
+                                  messages.SUCCESS)
         # Continue on the version that was written (the admin logs and redirects to obj).
         obj.pk = version.pk
         obj.version = version.version
@@ -333,12 +334,12 @@ class ItemVersionAdmin(admin.ModelAdmin):
         for version in queryset.select_related("item"):
             try:
                 if not version.is_current:
-                    raise ServiceError("只能发布当前版本")
+                    raise ServiceError(str(_("只能发布当前版本")))
                 services.publish_item(version.item, actor=request.user)
                 done += 1
             except ServiceError as exc:
                 self.message_user(request, f"{version.item.code}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已发布 {done} 个草稿")
+        self.message_user(request, _("已发布 %(n)s 个草稿") % {"n": done})
 
 
 # --- bundles -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
@@ -33,7 +34,7 @@ def _rate_page(request, number, role, channel, template):
         except ServiceError as exc:
             ctx.update(errors=exc.fields, message=exc.message, values=request.POST)
             return render(request, template, ctx, status=exc.status)
-        messages.success(request, "感谢您的评价")
+        messages.success(request, _("感谢您的评价"))
         return redirect(request.path)
     return render(request, template, ctx)
 
@@ -85,5 +86,5 @@ def close(request, pk):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "整改任务已办结")
+        messages.success(request, _("整改任务已办结"))
     return redirect("ratings:rectifications")

@@ -85,8 +85,8 @@ def export(request):
     ws.append([_("区划"), region or _("全部")])
     for key, label in SUMMARY_ROWS:
         ws.append([str(label), figures.get(key)])
-    for group, title in (("department", "部门绩效排名"), ("window", "窗口绩效排名"), ("clerk", "人员绩效排名")):
-        sheet = wb.create_sheet(_(title))
+    for group, title in (("department", _("部门绩效排名")), ("window", _("窗口绩效排名")), ("clerk", _("人员绩效排名"))):
+        sheet = wb.create_sheet(title)
         sheet.append([str(label) for _k, label in RANK_COLUMNS])
         for row in selectors.performance(d_from, d_to, group=group, region=region):
             values = []
