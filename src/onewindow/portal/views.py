@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound, ServiceError
 from onewindow.cases import selectors as case_selectors
-from onewindow.cases.models import State
+from onewindow.cases.models import NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.licences.selectors import licences_of_holder
+from onewindow.ratings.models import Rating
 
 from . import selectors, services
 from .api import client_address
@@ -103,6 +104,11 @@ def _case_or_404(user, number):
 def case_detail(request, number, error=None, status=200):
     case = _case_or_404(request.user, number)
     notice = case.notices.order_by("-issued_at", "-id").first()
+    one_time = case.notices.filter(kind=NoticeKind.NOTICE).order_by("-seq").first()
+    noticed = [i.get("code") for i in (one_time.items if one_time else [])]
+    by_code = {m.code: m for m in case.materials.all()}
+    reasons = {i.get("code"): i.get("reason", "") for i in (one_time.items if one_time else [])}
+    rating = Rating.objects.filter(case=case).first()
     context = {
         "case": case,
         "events": case_selectors.case_events(case),
@@ -111,7 +117,10 @@ def case_detail(request, number, error=None, status=200):
         "uploads": selectors.uploads_of(case),
         "can_supplement": case.state == State.PENDING_MATERIALS,
         "can_withdraw": case.is_open,
-        "missing": [m for m in case.materials.all() if m.status in ("missing", "faulty")],
+        # upload fields for the materials of the latest one-time notice (告知事项), in its order
+        "missing": [{"code": c, "name": by_code[c].name, "note": reasons.get(c, "")} for c in noticed if c in by_code],
+        "rating": rating,
+        "can_rate": rating is None and case.state in (State.CONCLUDED, State.DELIVERED),
         "error": error,
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
     }

@@ -118,9 +118,10 @@ def test_citizen_window_department_journey(world, live_server):
         notice_card = citizen.locator("section.notice")
         assert "请上传经营者身份证明（身份证正反面）" in notice_card.inner_text()
         supplement = citizen.locator("section.supplement form")
-        # Upload fields only for what is still missing: M02 (required) and M03 (optional), not M01.
+        # Upload fields only for what the one-time notice lists: M02 (not M01, provided; not M03, optional
+        # and missing but not asked for).
         names = supplement.locator("input[type=file]").evaluate_all("els => els.map(e => e.name)")
-        assert names == ["m_M02", "m_M03"], names
+        assert names == ["m_M02"], names
         # Bad path first: submitting without a file is refused and nothing changes.
         with citizen.expect_navigation():
             supplement.locator("button").click()
@@ -189,8 +190,11 @@ def test_citizen_window_department_journey(world, live_server):
         # 6. The citizen sees 已办结 and rates it 5 (非常满意).
         citizen.goto(f"/hall/cases/{number}/")
         assert citizen.locator("dd[class^=state-]").inner_text() == "已办结"
+        assert citizen.locator("dd.rating-level").count() == 0
         shot(citizen, "07-concluded")
-        citizen.goto(f"/ratings/{number}/")
+        with citizen.expect_navigation():
+            citizen.click("p.rate a:text-is('评价本次服务')")
+        assert citizen.url.endswith(f"/ratings/{number}/")
         citizen.locator("input[name=level][value='5']").check()
         citizen.fill("textarea[name=comment]", "网上申请方便，补正一次就办好了")
         citizen.evaluate("window.scrollTo(0, 0)")
@@ -200,6 +204,9 @@ def test_citizen_window_department_journey(world, live_server):
         assert "已评价" in citizen.content() and "非常满意" in citizen.content()
         assert citizen.locator("form.rating-form").count() == 0
         shot(citizen, "09-rated")
+        citizen.goto(f"/hall/cases/{number}/")
+        assert citizen.locator("dd.rating-level").inner_text() == "非常满意"
+        assert citizen.locator("p.rate").count() == 0
 
         rating = Rating.objects.get(case=case)
         assert (rating.level, rating.channel, rating.rated_by.username) == (5, "online", "citizen1")

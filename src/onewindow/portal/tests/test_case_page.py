@@ -1,0 +1,51 @@
+"""The applicant's case page in the hall: upload fields follow the one-time notice; rate once concluded."""
+
+import re
+
+import pytest
+
+from onewindow.cases import services as case_services
+from onewindow.cases.models import Case, CaseMaterial
+from onewindow.portal.tests.conftest import pdf_bytes
+from onewindow.portal.tests.helpers import online_world, upload
+from onewindow.ratings import services as ratings
+
+pytestmark = pytest.mark.django_db
+
+
+def _file_inputs(page: str) -> list[str]:
+    return re.findall(r'<input type="file" name="([^"]+)"', page)
+
+
+def _applied(client):
+    w = online_world()
+    client.force_login(w.citizen)
+    client.post("/hall/apply/SCJG-XK-0001/", {"phone": "13800000001", "m_M01": upload("a.pdf", pdf_bytes())})
+    return w, Case.objects.get()
+
+
+def test_supplement_form_offers_only_the_noticed_materials(client, _media):
+    w, case = _applied(client)
+    case_services.perform(case.number, "notice", w.clerk, {"missing": ["M03"], "reasons": {"M03": "缺少平面图"}})
+    missing = set(CaseMaterial.objects.filter(case=case, status="missing").values_list("code", flat=True))
+    assert {"M02", "M03"} <= missing  # M02 is missing too, but the notice asks for M03 only
+    page = client.get(f"/hall/cases/{case.number}/").content.decode()
+    assert _file_inputs(page) == ["m_M03"]
+    # a case without a notice has no supplement form at all
+    case_services.perform(case.number, "withdraw", w.citizen, {"reason": "重新申请"})
+    assert _file_inputs(client.get(f"/hall/cases/{case.number}/").content.decode()) == []
+
+
+def test_rate_link_after_conclusion_then_the_level(client, _media):
+    w, case = _applied(client)
+    page = client.get(f"/hall/cases/{case.number}/").content.decode()
+    assert "评价本次服务" not in page  # submitted: not yet
+    Case.objects.filter(pk=case.pk).update(state="concluded", result="approve")
+    page = client.get(f"/hall/cases/{case.number}/").content.decode()
+    assert f'href="/ratings/{case.number}/"' in page and "评价本次服务" in page
+    Case.objects.filter(pk=case.pk).update(state="delivered")
+    assert "评价本次服务" in client.get(f"/hall/cases/{case.number}/").content.decode()
+    ratings.rate_case(case.number, w.citizen, 3)
+    page = client.get(f"/hall/cases/{case.number}/").content.decode()
+    assert "评价本次服务" not in page
+    assert re.search(r'<dd class="rating-level">基本满意</dd>', page)
