@@ -93,7 +93,8 @@ def load(stdout=None) -> int:
                     filing = services.file_bundle(
                         bundle=bundle.code, applicant=APPLICANTS[0], channel="window", materials=keys,
                         actor=clerk, data={**DEMO, "enterprise_name": "宿州市示范商贸有限公司",
-                                           "legal_representative": "张三", "registered_capital": "100万元"},
+                                           "legal_representative": "张三", "registered_capital": "100万元",
+                                           "address": "宿州市埇桥区汴河中路1号（演示地址）"},
                     )
                 created += filing.cases.count()
             except ServiceError as exc:  # an item of the bundle is missing from this catalogue

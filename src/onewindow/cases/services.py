@@ -262,6 +262,31 @@ def bundle_materials(bundle: Bundle) -> list[dict]:
     return list(shared.values())
 
 
+ENTERPRISE_FIELDS = {
+    "enterprise_name": "企业名称",
+    "legal_representative": "法定代表人",
+    "registered_capital": "注册资本（万元）",
+    "address": "住所",
+}
+
+
+def _enterprise_data(data) -> dict:
+    """The registration data a 五证合一 bundle needs, checked at filing rather than at conclusion."""
+    data = dict(data or {})
+    fields = {f"data.{k}": f"{label}必填" for k, label in ENTERPRISE_FIELDS.items() if not str(data.get(k) or "").strip()}
+    capital = str(data.get("registered_capital") or "").strip().removesuffix("万元").removesuffix("万").strip()
+    if capital and not fields.get("data.registered_capital"):
+        try:
+            if float(capital) < 0:
+                raise ValueError
+        except ValueError:
+            fields["data.registered_capital"] = "注册资本应为非负数（万元）"
+    if fields:
+        raise ServiceError("开办企业须填写企业登记信息", fields=fields)
+    data.setdefault("enterprise_type", "有限责任公司")
+    return data
+
+
 @transaction.atomic
 def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
                 site: Site | None = None, data: dict | None = None, authorisation: str = "") -> BundleFiling:
@@ -277,6 +302,8 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     unknown = sorted(given - keys)
     if unknown:
         raise ServiceError(f"未知材料：{'、'.join(unknown)}", fields={"materials": "不属于该一件事"})
+    if b.issues_uscc:
+        data = _enterprise_data(data)
     versions = []
     for bi in b.bundle_items.select_related("item").order_by("order"):
         versions.append(_resolve_version(bi.item.code))

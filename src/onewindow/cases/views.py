@@ -104,8 +104,11 @@ def window(request):
             case = services.file_case(item=version.item.code, applicant=form.applicant(), channel="window",
                                       materials=provided, actor=request.user)
         else:
+            data = None
+            if bundle.issues_uscc:
+                data = {k: request.POST.get(k, "").strip() for k in [*services.ENTERPRISE_FIELDS, "enterprise_type"]}
             filing = services.file_bundle(bundle=bundle.code, applicant=form.applicant(), channel="window",
-                                          materials=provided, actor=request.user)
+                                          materials=provided, actor=request.user, data=data)
     except ServiceError as exc:
         form.add_service_errors(exc.fields)
         messages.error(request, exc.message)

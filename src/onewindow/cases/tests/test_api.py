@@ -15,6 +15,8 @@ from onewindow.cases.tests.factories import VALID_ID, VALID_ID_2, at, make_bundl
 from onewindow.licences.models import Licence
 
 BASE = "/api/v1/cases"
+ENTERPRISE = {"enterprise_name": "宿州市一窗科技有限公司", "legal_representative": "张三",
+              "registered_capital": "100", "address": "宿州市埇桥区汴河路1号"}
 
 
 class Api:
@@ -281,7 +283,7 @@ def test_bundle_post_and_get():
     make_bundle(w)
     clerk = Api(w.clerk)
     body = {"bundle": "KBQY", "applicant": person(), "channel": "window",
-            "materials": ["N:食品经营许可申请书", "L:SFZ", "N:经营场所平面图", "N:户口簿"]}
+            "materials": ["N:食品经营许可申请书", "L:SFZ", "N:经营场所平面图", "N:户口簿"], "data": ENTERPRISE}
     with at(2026, 3, 2, 9):
         r = clerk.post("/bundles", body)
     assert r.status_code == 201, r.content
@@ -312,11 +314,13 @@ def test_bundle_post_and_get():
     ({"materials": ["N:不存在的材料"]}, 400, "materials"),
     ({"applicant": person(id_number="110102199101010079")}, 400, "applicant.id_number"),
     ({"applicant": {"kind": "person"}}, 400, "applicant.name"),
+    ({"data": {"enterprise_name": "某公司"}}, 400, "data.address"),
 ])
 def test_bad_bundle_saves_nothing(over, status, field):
     w = make_world()
     make_bundle(w)
-    body = {"bundle": "KBQY", "applicant": person(), "channel": "window", "materials": ["L:SFZ"]}
+    body = {"bundle": "KBQY", "applicant": person(), "channel": "window", "materials": ["L:SFZ"],
+            "data": ENTERPRISE}
     body.update(over)
     err = _assert_error(Api(w.clerk).post("/bundles", body), status)
     assert field in err["fields"]

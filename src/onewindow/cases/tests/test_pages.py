@@ -111,8 +111,10 @@ def test_bundle_filed_from_workbench_and_bundle_page_shows_each_child(client):
     client.force_login(w.clerk)
     page = client.get("/window/", {"bundle": "KBQY"}).content.decode()
     assert "开办企业一件事" in page and "户口簿" in page
+    assert "企业登记信息" in page
     data = {"bundle": "KBQY", "kind": "person", "ident": VALID_ID, "name": "张三", "phone": "",
-            "materials": ["N:食品经营许可申请书", "N:户口簿"]}
+            "materials": ["N:食品经营许可申请书", "N:户口簿"], "enterprise_name": "宿州市一窗科技有限公司",
+            "legal_representative": "张三", "registered_capital": "100", "address": "宿州市埇桥区汴河路1号"}
     with at(2026, 3, 2, 9):
         response = client.post("/window/", data)
     assert response.status_code == 302
