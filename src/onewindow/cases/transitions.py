@@ -9,6 +9,8 @@ live in the service that runs the action.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from onewindow.accounts.models import Role
 
 from .models import OPEN_STATES, State
@@ -23,7 +25,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     roles: frozenset
-    label: str
+    label: str  # Chinese source string (gettext_noop); translate with gettext when shown
 
 
 def _t(action, sources, target, roles, label):
@@ -33,17 +35,17 @@ def _t(action, sources, target, roles, label):
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("notice", [State.SUBMITTED], State.PENDING_MATERIALS, {Role.CLERK}, "一次性告知"),
-        _t("supplement", [State.PENDING_MATERIALS], State.SUBMITTED, {Role.APPLICANT, Role.AGENT, Role.CLERK}, "补正材料"),
-        _t("accept", [State.SUBMITTED], State.ACCEPTED, {Role.CLERK}, "受理"),
-        _t("reject", [State.SUBMITTED, State.PENDING_MATERIALS], State.REJECTED, {Role.CLERK}, "不予受理"),
-        _t("review", [State.ACCEPTED], State.REVIEWED, {Role.REVIEWER, Role.CLERK}, "审核"),
-        _t("decide", [State.ACCEPTED, State.REVIEWED], State.CONCLUDED, {Role.APPROVER, Role.CLERK}, "决定"),
-        _t("suspend", [State.ACCEPTED, State.REVIEWED], State.SUSPENDED, {Role.REVIEWER, Role.APPROVER}, "挂起（特别程序）"),
-        _t("resume", [State.SUSPENDED], PREVIOUS, {Role.REVIEWER, Role.APPROVER}, "恢复计时"),
-        _t("extend", [State.ACCEPTED, State.REVIEWED, State.SUSPENDED], SAME, {Role.APPROVER}, "延期"),
-        _t("deliver", [State.CONCLUDED], State.DELIVERED, {Role.CLERK, Role.AGENT}, "送达"),
-        _t("withdraw", list(OPEN_STATES), State.WITHDRAWN, {Role.APPLICANT, Role.AGENT, Role.CLERK}, "撤回申请"),
+        _t("notice", [State.SUBMITTED], State.PENDING_MATERIALS, {Role.CLERK}, gettext_noop("一次性告知")),
+        _t("supplement", [State.PENDING_MATERIALS], State.SUBMITTED, {Role.APPLICANT, Role.AGENT, Role.CLERK}, gettext_noop("补正材料")),
+        _t("accept", [State.SUBMITTED], State.ACCEPTED, {Role.CLERK}, gettext_noop("受理")),
+        _t("reject", [State.SUBMITTED, State.PENDING_MATERIALS], State.REJECTED, {Role.CLERK}, gettext_noop("不予受理")),
+        _t("review", [State.ACCEPTED], State.REVIEWED, {Role.REVIEWER, Role.CLERK}, gettext_noop("审核")),
+        _t("decide", [State.ACCEPTED, State.REVIEWED], State.CONCLUDED, {Role.APPROVER, Role.CLERK}, gettext_noop("决定")),
+        _t("suspend", [State.ACCEPTED, State.REVIEWED], State.SUSPENDED, {Role.REVIEWER, Role.APPROVER}, gettext_noop("挂起（特别程序）")),
+        _t("resume", [State.SUSPENDED], PREVIOUS, {Role.REVIEWER, Role.APPROVER}, gettext_noop("恢复计时")),
+        _t("extend", [State.ACCEPTED, State.REVIEWED, State.SUSPENDED], SAME, {Role.APPROVER}, gettext_noop("延期")),
+        _t("deliver", [State.CONCLUDED], State.DELIVERED, {Role.CLERK, Role.AGENT}, gettext_noop("送达")),
+        _t("withdraw", list(OPEN_STATES), State.WITHDRAWN, {Role.APPLICANT, Role.AGENT, Role.CLERK}, gettext_noop("撤回申请")),
     ]
 }
 

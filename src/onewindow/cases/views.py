@@ -174,13 +174,13 @@ def _case_context(request, case, bound=None):
     events = parts["events"]
     for e in events:
         t = TRANSITIONS.get(e.action)
-        e.label = t.label if t else EVENT_LABELS.get(e.action, e.action)
+        e.label = _(t.label) if t else EVENT_LABELS.get(e.action, e.action)
         e.from_label = STATE_LABELS.get(e.from_state, e.from_state)
         e.to_label = STATE_LABELS.get(e.to_state, e.to_state)
     actions = []
     for a in _visible_actions(case, request.user):
         form = bound[1] if bound and bound[0] == a else ACTION_FORMS[a](prefix=None)
-        actions.append({"action": a, "label": TRANSITIONS[a].label, "form": form})
+        actions.append({"action": a, "label": _(TRANSITIONS[a].label), "form": form})
     return {
         "case": case,
         "materials": parts["materials"],
@@ -218,7 +218,7 @@ def case_act(request, number, action):
     form = ACTION_FORMS[action](request.POST)
     valid = form.is_valid()
     if not valid and action in _visible_actions(case, request.user):
-        messages.error(request, _("请检查“%(label)s”表单中标红的项目") % {"label": TRANSITIONS[action].label})
+        messages.error(request, _("请检查“%(label)s”表单中标红的项目") % {"label": _(TRANSITIONS[action].label)})
         return render(request, "cases/case.html", _case_context(request, case, (action, form)), status=400)
     try:
         services.perform(case.number, action, request.user, payload_for(action, form, request.POST))
@@ -226,7 +226,7 @@ def case_act(request, number, action):
         messages.error(request, exc.message)
         case = get_case_for(request.user, number)
         return render(request, "cases/case.html", _case_context(request, case, (action, form)), status=exc.status)
-    messages.success(request, _("已完成：%(label)s") % {"label": TRANSITIONS[action].label})
+    messages.success(request, _("已完成：%(label)s") % {"label": _(TRANSITIONS[action].label)})
     return redirect(reverse("cases:case", args=[case.number]))
 
 

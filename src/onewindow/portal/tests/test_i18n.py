@@ -244,3 +244,42 @@ def test_failed_login_message_in_english():
     html = r.content.decode()
     assert "Incorrect username or password. Please try again." in html
     assert "用户名或密码错误" not in html
+
+
+# --- a staff page with data: state, action and event labels --------------------------------------
+
+@pytest.mark.django_db
+def test_case_page_labels_follow_the_language():
+    from onewindow.cases import services
+    from onewindow.cases.tests.factories import at, make_world, person
+
+    w = make_world()
+    with at(2026, 3, 2, 9):
+        case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window",
+                                  materials=["M01", "M02", "M03"], actor=w.clerk)
+    c = Client()
+    c.force_login(w.clerk)
+    url = f"/cases/{case.number}/"
+
+    html = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # Action labels (cases.transitions, gettext_noop) and the filing event, in English.
+    for text in ["One-time notice", "Accept", "Rejection", "Withdraw application", "Submit application",
+                 "Processing history", "Application materials"]:
+        assert text in html, text
+    for text in ["一次性告知", "撤回申请", "办理过程"]:
+        assert text not in html, text
+    # Data stays as entered.
+    assert "食品经营许可" in html and "张三" in html
+
+    html = c.get(url).content.decode()
+    for text in ["一次性告知", "受理", "撤回申请", "提交申请", "办理过程", "申请材料"]:
+        assert text in html, text
+    assert "One-time notice" not in html and "Processing history" not in html
+
+    # The message after an action is translated too, label included.
+    with at(2026, 3, 2, 10):
+        r = c.post(f"{url}act/accept/", {}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert r.status_code == 200
+    assert "Done: Accept" in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == "accepted"
