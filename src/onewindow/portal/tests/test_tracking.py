@@ -85,7 +85,11 @@ def test_track_bundle_filing(client):
     w = make_world()
     make_bundle(w)
     with at(2026, 3, 2, 9):
-        filing = case_services.file_bundle(bundle="KBQY", applicant=person(), channel="window", actor=w.clerk)
+        filing = case_services.file_bundle(
+            bundle="KBQY", applicant=person(), channel="window", actor=w.clerk,
+            data={"enterprise_name": "宿州市一窗科技有限公司", "legal_representative": "张三",
+                  "registered_capital": "100", "address": "宿州市埇桥区汴河路1号"},
+        )
     r = client.get(f"/api/v1/track/{filing.number}?code={filing.query_code}")
     assert r.status_code == 200
     body = r.json()
