@@ -106,3 +106,25 @@ class Card(models.Model):
         if self.target_kind == CardTarget.WINDOW and self.window_id:
             return str(self.window)
         return str(self.department) if self.department_id else ""
+
+
+class SweepMark(models.Model):
+    """How far the sweep has looked, per event-driven rule (rules.Rule.incremental).
+
+    `event_id` is the highest CaseEvent id seen by the last sweep; the next sweep re-evaluates only
+    the cases with later events (minus a small overlap for transactions that committed out of id
+    order). `full_at` is the last full evaluation (no mark, other thresholds, or older than
+    SUPERVISION_FULL_SWEEP_HOURS); `params` the thresholds it used.
+    """
+
+    rule = models.CharField(max_length=40, unique=True)
+    event_id = models.BigIntegerField(default=0)
+    params = models.JSONField(default=dict, blank=True)
+    full_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("监察扫描进度")
+        verbose_name_plural = _("监察扫描进度")
+
+    def __str__(self):
+        return f"{self.rule} @ {self.event_id}"

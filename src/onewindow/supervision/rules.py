@@ -46,6 +46,9 @@ class Context:
     suspension_days: int = field(default_factory=lambda: _setting("SUPERVISION_SUSPENSION_DAYS", 20))
     instant_seconds: int = field(default_factory=lambda: _setting("SUPERVISION_INSTANT_SECONDS", 60))
     _today_ordinal: int | None = None
+    # The sweep's incremental pass sets this to the ids of the cases with new events; event-driven
+    # rules then look at those cases only (see `limit`). None = every case.
+    scope: list[int] | None = None
 
     @classmethod
     def make(cls, today: datetime.date | None = None, now: datetime.datetime | None = None, **kw) -> "Context":
@@ -61,6 +64,14 @@ class Context:
                 CalendarDay.objects.filter(date__lte=self.today).order_by("-date").values_list("ordinal", flat=True).first()
             )
         return self._today_ordinal
+
+    def params(self) -> dict:
+        return {"yellow_days": self.yellow_days, "prereview_days": self.prereview_days,
+                "suspension_days": self.suspension_days, "instant_seconds": self.instant_seconds}
+
+    def limit(self, qs: QuerySet, field: str = "pk") -> QuerySet:
+        """`qs` restricted to the cases in scope (by `field`, a case id), or unchanged without a scope."""
+        return qs if self.scope is None else qs.filter(**{f"{field}__in": self.scope})
 
     def cutoff(self, workdays: int) -> datetime.date | None:
         """The last date D with more than `workdays` working days in (D, today]; None if none stored.
@@ -116,12 +127,12 @@ def online_not_prereviewed(ctx: Context) -> QuerySet:
 
 def repeated_notice(ctx: Context) -> QuerySet:
     """(b) A refused attempt to add requirements to the one-time notice, or more than one notice."""
-    refused = CaseEvent.objects.filter(case=OuterRef("pk"), action="notice_refused")
+    refused = ctx.limit(CaseEvent.objects.filter(action="notice_refused"), "case_id").values("case_id")
     several = (
-        Notice.objects.filter(kind=NoticeKind.NOTICE).values("case_id")
+        ctx.limit(Notice.objects.filter(kind=NoticeKind.NOTICE), "case_id").values("case_id")
         .annotate(n=Count("id")).filter(n__gt=1).values("case_id")
     )
-    return Case.objects.filter(Exists(refused) | Q(pk__in=several))
+    return ctx.limit(Case.objects.filter(Q(pk__in=refused) | Q(pk__in=several)))
 
 
 def suspension_overlong(ctx: Context) -> QuerySet:
@@ -142,12 +153,12 @@ def off_system_loop(ctx: Context) -> QuerySet:
         concluded_at__isnull=False,
         concluded_at__lt=F("accepted_at") + datetime.timedelta(seconds=ctx.instant_seconds),
     )
-    return Case.objects.filter(state__in=CONCLUDED_STATES).filter(~Exists(handled) | too_fast)
+    return ctx.limit(Case.objects.filter(state__in=CONCLUDED_STATES)).filter(~Exists(handled) | too_fast)
 
 
 def extension_overrun(ctx: Context) -> QuerySet:
     """(e) Extended by more working days than the item allows."""
-    return Case.objects.filter(extended_days__gt=F("item_version__extension_days"))
+    return ctx.limit(Case.objects.filter(extended_days__gt=0).filter(extended_days__gt=F("item_version__extension_days")))
 
 
 def rectification_overdue(ctx: Context) -> QuerySet:
@@ -159,7 +170,7 @@ def rectification_overdue(ctx: Context) -> QuerySet:
 
 def accepted_off_hours(ctx: Context) -> QuerySet:
     """(g) A window case accepted outside its site's opening hours or on a day off."""
-    events = CaseEvent.objects.filter(action="accept", case__channel=Channel.WINDOW).annotate(
+    events = ctx.limit(CaseEvent.objects.filter(action="accept", case__channel=Channel.WINDOW), "case_id").annotate(
         t=TruncTime("at", tzinfo=SH), d=TruncDate("at", tzinfo=SH)
     )
     open_hours = Q(t__gte=F("case__site__morning_open"), t__lt=F("case__site__morning_close")) | Q(
@@ -167,7 +178,7 @@ def accepted_off_hours(ctx: Context) -> QuerySet:
     )
     day_off = Exists(CalendarDay.objects.filter(date=OuterRef("d"), is_workday=False))
     bad = events.filter(~open_hours | day_off).values("case_id")
-    return Case.objects.filter(pk__in=bad)
+    return ctx.limit(Case.objects.filter(pk__in=bad))
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,9 @@ class Rule:
     level: str
     label: object  # lazy translated string
     cases: Callable[[Context], QuerySet]
+    # True when whether the rule fires for a case changes only with the case's own events (and
+    # rarely edited reference data): the sweep then re-evaluates only cases with new events.
+    incremental: bool = False
 
 
 DEADLINE_RULES = [
@@ -185,12 +199,12 @@ DEADLINE_RULES = [
 
 ANOMALY_RULES = [
     Rule("online.not_prereviewed", Level.ANOMALY, _("网上申请超期未预审"), online_not_prereviewed),
-    Rule("notice.repeated", Level.ANOMALY, _("多次告知或违规补充告知"), repeated_notice),
+    Rule("notice.repeated", Level.ANOMALY, _("多次告知或违规补充告知"), repeated_notice, incremental=True),
     Rule("suspension.overlong", Level.ANOMALY, _("挂起超期"), suspension_overlong),
-    Rule("offsystem.loop", Level.ANOMALY, _("疑似体外循环"), off_system_loop),
-    Rule("extension.overrun", Level.ANOMALY, _("超出可延长时限"), extension_overrun),
+    Rule("offsystem.loop", Level.ANOMALY, _("疑似体外循环"), off_system_loop, incremental=True),
+    Rule("extension.overrun", Level.ANOMALY, _("超出可延长时限"), extension_overrun, incremental=True),
     Rule("rectification.overdue", Level.ANOMALY, _("评价整改超期"), rectification_overdue),
-    Rule("accept.off_hours", Level.ANOMALY, _("非工作时间受理"), accepted_off_hours),
+    Rule("accept.off_hours", Level.ANOMALY, _("非工作时间受理"), accepted_off_hours, incremental=True),
 ]
 
 RULES: list[Rule] = DEADLINE_RULES + ANOMALY_RULES

@@ -3,67 +3,144 @@
 import datetime
 import logging
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
+from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.selectors import region_prefix
 from onewindow.catalog.models import Department
 from onewindow.regions.models import Window
 
-from .models import Alert, Card, CardColour, CardTarget
+from .models import Alert, Card, CardColour, CardTarget, SweepMark
 from .rules import DEADLINE_RULES, RULES, Context, Rule
 
 logger = logging.getLogger(__name__)
 
 
+FULL_SWEEP_HOURS_DEFAULT = 24
+# Event ids are drawn before their transaction commits, so a later sweep re-reads this many ids
+# below the last mark to catch events that committed out of order.
+EVENT_OVERLAP = 1000
+# An incremental pass names its cases in the SQL; above this many changed cases it does a full pass.
+SCOPE_LIMIT = 10_000
+
+
+def _insert_alerts(rule: Rule, ctx: Context, wanted: QuerySet) -> int:
+    """INSERT … SELECT an alert for every wanted case without an open one for this rule; the count."""
+    alert_t, case_t = Alert._meta.db_table, Case._meta.db_table
+    try:
+        ids_sql, ids_params = wanted.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. Case.objects.none()
+        return 0
+    if connection.vendor == "postgresql":
+        detail = ("CASE WHEN c.due_date IS NULL THEN '{}'::jsonb "
+                  "ELSE jsonb_build_object('due_date', to_char(c.due_date, 'YYYY-MM-DD')) END")
+        head, tail = "INSERT INTO", " ON CONFLICT DO NOTHING"
+    else:
+        detail = "CASE WHEN c.due_date IS NULL THEN '{}' ELSE json_object('due_date', c.due_date) END"
+        head, tail = "INSERT OR IGNORE INTO", ""
+    sql = (
+        f"{head} {alert_t} (case_id, level, rule, since, closed_at, detail, department_id, site_id) "
+        f"SELECT c.id, %s, %s, %s, NULL, {detail}, c.department_id, c.site_id FROM {case_t} c "
+        f"WHERE c.id IN ({ids_sql}) AND NOT EXISTS (SELECT 1 FROM {alert_t} a "
+        f"WHERE a.case_id = c.id AND a.rule = %s AND a.closed_at IS NULL){tail}"
+    )
+    since = connection.ops.adapt_datetimefield_value(ctx.now)
+    with connection.cursor() as cur:
+        cur.execute(sql, [rule.level, rule.code, since, *ids_params, rule.code])
+        return max(cur.rowcount, 0)
+
+
 def _sync_rule(rule: Rule, ctx: Context, *, only_case_id: int | None = None) -> tuple[int, int]:
-    """Open alerts for the cases `rule` yields that have none open; close the others. Set-based."""
+    """Open alerts for the cases `rule` yields that have none open; close the others. Set-based:
+    one INSERT … SELECT and one UPDATE … WHERE NOT EXISTS, whatever the number of cases.
+    With `ctx.scope` set (incremental pass) only the cases in scope are opened or closed."""
+    if ctx.scope is not None and not ctx.scope:
+        return 0, 0  # incremental pass and no case changed
     wanted = rule.cases(ctx)
     open_alerts = Alert.objects.filter(rule=rule.code, closed_at__isnull=True)
     if only_case_id is not None:
         wanted = wanted.filter(pk=only_case_id)
         open_alerts = open_alerts.filter(case_id=only_case_id)
-    rows = list(
-        wanted.exclude(pk__in=open_alerts.values("case_id")).values("pk", "department_id", "site_id", "due_date")
+    if ctx.scope is not None:
+        open_alerts = open_alerts.filter(case_id__in=ctx.scope)
+    opened = _insert_alerts(rule, ctx, wanted)
+    closed = open_alerts.filter(~Exists(wanted.filter(pk=OuterRef("case_id")))).update(closed_at=ctx.now)
+    return opened, closed
+
+
+def _full_sweep_due(mark: SweepMark | None, ctx: Context) -> bool:
+    hours = int(getattr(settings, "SUPERVISION_FULL_SWEEP_HOURS", FULL_SWEEP_HOURS_DEFAULT))
+    return (
+        mark is None
+        or mark.params != ctx.params()
+        or ctx.now - mark.full_at >= datetime.timedelta(hours=hours)
+        or mark.full_at > ctx.now
     )
-    if rows:
-        Alert.objects.bulk_create(
-            [
-                Alert(
-                    case_id=r["pk"], level=rule.level, rule=rule.code, since=ctx.now,
-                    department_id=r["department_id"], site_id=r["site_id"],
-                    detail={"due_date": r["due_date"].isoformat()} if r["due_date"] else {},
-                )
-                for r in rows
-            ],
-            ignore_conflicts=True,
+
+
+def _changed_cases(after_event_id: int, cache: dict) -> list[int] | None:
+    """Ids of the cases with events after `after_event_id`, or None when more than SCOPE_LIMIT."""
+    if after_event_id not in cache:
+        ids = list(
+            CaseEvent.objects.filter(id__gt=after_event_id).order_by().values_list("case_id", flat=True)
+            .distinct()[: SCOPE_LIMIT + 1]
         )
-    closed = open_alerts.exclude(case_id__in=wanted.values("pk")).update(closed_at=ctx.now)
-    return len(rows), closed
+        cache[after_event_id] = None if len(ids) > SCOPE_LIMIT else ids
+    return cache[after_event_id]
 
 
 def sweep(today: datetime.date | None = None, *, now: datetime.datetime | None = None,
-          rules: list[Rule] | None = None, **thresholds) -> dict:
+          rules: list[Rule] | None = None, full: bool = False, **thresholds) -> dict:
     """Run every rule once. Returns {"opened", "closed", "rules": {code: [opened, closed]}}.
 
     Idempotent: a second sweep with nothing changed opens and closes nothing.
     `thresholds` may override yellow_days, prereview_days, suspension_days, instant_seconds.
+
+    Event-driven rules (Rule.incremental) are evaluated over every case on their first sweep, when the
+    thresholds changed, once every SUPERVISION_FULL_SWEEP_HOURS (24) — catching edits to opening
+    hours, the calendar or item allowances — and when `full=True`; otherwise only over the cases
+    with case events since the previous sweep (SweepMark). The other rules look at every open case
+    each time (their answer moves with the date).
     """
     ctx = Context.make(today, now, **thresholds)
     out = {"opened": 0, "closed": 0, "rules": {}}
+    full_rules = []
     with transaction.atomic():
+        top = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        marks = {m.rule: m for m in SweepMark.objects.select_for_update()}
+        changed: dict = {}  # after event id -> case ids (or None: too many), read once per sweep
         for rule in rules if rules is not None else RULES:
+            ctx.scope = None
+            mark = marks.get(rule.code)
+            if rule.incremental:
+                if not (full or _full_sweep_due(mark, ctx)):
+                    ctx.scope = _changed_cases(mark.event_id - EVENT_OVERLAP, changed)
+                if ctx.scope is None:
+                    full_rules.append(rule.code)
             opened, closed = _sync_rule(rule, ctx)
+            if rule.incremental:
+                if mark is None:
+                    mark = SweepMark(rule=rule.code, full_at=ctx.now)
+                if ctx.scope is None:
+                    mark.full_at = ctx.now
+                mark.event_id, mark.params = max(top, mark.event_id if ctx.scope is not None else 0), ctx.params()
+                mark.save()
+            ctx.scope = None
             out["rules"][rule.code] = [opened, closed]
             out["opened"] += opened
             out["closed"] += closed
         if out["opened"] or out["closed"]:
             record(actor=None, action="supervision.sweep", obj_type="sweep", obj_id=ctx.today.isoformat(),
                    after={"opened": out["opened"], "closed": out["closed"]})
+    if full_rules:
+        logger.info("supervision sweep: full evaluation of %s", ", ".join(full_rules))
     return out
 
 

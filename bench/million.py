@@ -1,0 +1,345 @@
+"""Supervision and statistics at 1,000,000 cases: the sweep, the live board, the dashboard, the summary API.
+
+Not a test. Run by hand (`.venv/bin/python bench/million.py`) or via `make bench` →
+`bench/run_all.py --million` (long: building the database takes several minutes).
+
+1. The PostgreSQL database of --database-url (default postgres://postgres@127.0.0.1:5432/ow_million):
+   with --reuse (the default) it is kept when it already holds --cases generated cases; otherwise it
+   is dropped and rebuilt: migrate, `onewindow demo`, `onewindow generate_items --total 1057`,
+   `onewindow generate --cases N --seed 1`. Then `migrate` (new indexes) and ANALYZE, every time.
+2. In process (Django, DATABASE_URL set), median of --runs runs after one warm-up:
+   - the sweep, first run: all open alerts deleted before each run, so every alert is opened anew;
+   - the sweep, steady state: a sweep right after a sweep (nothing to open or close);
+   - the live board partial /supervision/board/ as supervisor1 (Django test client);
+   - the /stats/ dashboard (supervisor1, default period: this month so far);
+   - GET /api/v1/stats/summary for one year and for one month (supervisor1's bearer token).
+3. The same pages and API calls over HTTP against `onewindow serve --port 8198` (gunicorn), one
+   request at a time, same session cookie and token.
+4. Prints a table and writes the section "Supervision and statistics at 1,000,000 cases
+   (bench/million.py)" of docs/performance.md (--no-docs to skip). The load average of the machine
+   before and after each measurement is recorded (other people share it).
+
+Loopback only; every loop is bounded.
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+DOCS = ROOT / "docs" / "performance.md"
+SECTION = "## Supervision and statistics at 1,000,000 cases (bench/million.py)"
+TARGETS = {"sweep": 2.0, "dashboard": 0.3, "summary": 0.3}
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def pg_parts(url):
+    u = urllib.parse.urlparse(url)
+    host = u.hostname or "127.0.0.1"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit(f"refusing a non-loopback database host: {host}")
+    return {"host": "127.0.0.1" if host == "localhost" else host, "port": str(u.port or 5432),
+            "user": u.username or "postgres", "db": u.path.lstrip("/")}
+
+
+def pg_cmd(tool, p, *args):
+    return [tool, "-h", p["host"], "-p", p["port"], "-U", p["user"], *args]
+
+
+def psql(p, sql):
+    out = subprocess.run(pg_cmd("psql", p, "-At", "-c", sql, p["db"]), capture_output=True, text=True, check=False)
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def generated_count(p):
+    raw = psql(p, "SELECT count(*) FROM cases_case WHERE data @> '{\"generated\": true}'")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def onewindow(env, *args, quiet=False):
+    t0 = time.monotonic()
+    subprocess.run([str(BIN / "onewindow"), *args], env=env, check=True,
+                   stdout=subprocess.DEVNULL if quiet else None)
+    log(f"onewindow {' '.join(args)}: {time.monotonic() - t0:.1f}s")
+    return time.monotonic() - t0
+
+
+def build(p, env, cases):
+    """Drop, recreate and fill the database; returns the seconds spent generating."""
+    subprocess.run(pg_cmd("dropdb", p, "--if-exists", "--force", p["db"]), check=True)
+    subprocess.run(pg_cmd("createdb", p, p["db"]), check=True)
+    onewindow(env, "migrate", "--noinput", "-v", "0")
+    onewindow(env, "demo", quiet=True)
+    onewindow(env, "generate_items", "--total", "1057", quiet=True)
+    return onewindow(env, "generate", "--cases", str(cases), "--seed", "1")
+
+
+def loadavg():
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def timed(fn, runs, before=None):
+    """One warm-up, then `runs` timed calls; `before` (untimed) runs ahead of each call."""
+    if before:
+        before()
+    fn()
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def wait_ready(port, proc, limit=60.0):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited early with code {proc.returncode}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/v1/workdays/")
+            c.getresponse().read()
+            c.close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("server did not answer within 60 s")
+
+
+def http_get(port, path, headers):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        c.request("GET", path, headers=headers)
+        r = c.getresponse()
+        body = r.read()
+        if r.status != 200:
+            raise SystemExit(f"GET {path}: HTTP {r.status} {body[:200]!r}")
+        return body
+    finally:
+        c.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--database-url", default=os.environ.get("MILLION_DATABASE_URL",
+                                                             "postgres://postgres@127.0.0.1:5432/ow_million"))
+    ap.add_argument("--cases", type=int, default=1_000_000)
+    ap.add_argument("--reuse", action=argparse.BooleanOptionalAction, default=True,
+                    help="keep the database when it already holds --cases generated cases (default on)")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--port", type=int, default=8198)
+    ap.add_argument("--no-http", action="store_true")
+    ap.add_argument("--no-docs", action="store_true")
+    ap.add_argument("--million", action="store_true", help=argparse.SUPPRESS)  # passed through by run_all.py
+    args = ap.parse_args()
+    args.runs = max(1, min(args.runs, 50))
+
+    p = pg_parts(args.database_url)
+    var_dir = Path(os.environ.get("ONEWINDOW_VAR_DIR") or "/tmp/ow-million")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": args.database_url, "ONEWINDOW_VAR_DIR": str(var_dir),
+           "DJANGO_SETTINGS_MODULE": "onewindow.conf.settings"}
+    env.pop("ONEWINDOW_DEBUG", None)
+
+    have = generated_count(p)
+    gen_secs = None
+    if args.reuse and have == args.cases:
+        log(f"reusing {p['db']}: {have} generated cases")
+    else:
+        log(f"building {p['db']} (found {have} generated cases, want {args.cases})")
+        gen_secs = build(p, env, args.cases)
+    onewindow(env, "migrate", "--noinput", "-v", "0")
+    t0 = time.monotonic()
+    psql(p, "ANALYZE")
+    log(f"ANALYZE: {time.monotonic() - t0:.1f}s")
+    total_cases = int(psql(p, "SELECT count(*) FROM cases_case") or 0)
+    events = int(psql(p, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases_caseevent'") or 0)
+    db_size = psql(p, f"SELECT pg_size_pretty(pg_database_size('{p['db']}'))")
+
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "ONEWINDOW_VAR_DIR", "DJANGO_SETTINGS_MODULE")})
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from onewindow.accounts.models import User
+    from onewindow.accounts.services import issue_token
+    from onewindow.supervision import services as sup_services
+    from onewindow.supervision.models import Alert
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    sup = User.objects.get(username="supervisor1")
+    token = issue_token(sup)
+    client = Client()
+    client.force_login(sup)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    today = timezone.localdate()
+    year_q = f"from={(today - datetime.timedelta(days=364)).isoformat()}&to={today.isoformat()}"
+    month_q = f"from={today.replace(day=1).isoformat()}&to={today.isoformat()}"
+    rows = []  # (label, median, runs, load before, load after, detail)
+
+    def record(label, times, load0, detail=""):
+        med = statistics.median(times)
+        rows.append((label, med, times, load0, loadavg(), detail))
+        log(f"{label}: median {med * 1000:.0f} ms (runs: {', '.join(f'{t * 1000:.0f}' for t in times)}); "
+            f"load {load0} → {loadavg()} {detail}")
+
+    def clear_alerts():
+        Alert.objects.filter(closed_at__isnull=True).delete()
+
+    last = {}
+
+    def sweep():
+        last["out"] = sup_services.sweep()
+
+    load0 = loadavg()
+    times = timed(sweep, args.runs, before=clear_alerts)
+    record("sweep, first run (all alerts opened)", times, load0, f"opened {last['out']['opened']}")
+    load0 = loadavg()
+    times = timed(sweep, args.runs)
+    record("sweep, steady state (second run)", times, load0,
+           f"opened {last['out']['opened']}, closed {last['out']['closed']}")
+    open_alerts = Alert.objects.filter(closed_at__isnull=True).count()
+
+    def get(path, **extra):
+        def call():
+            r = client.get(path, **extra)
+            if r.status_code != 200:
+                raise SystemExit(f"GET {path}: {r.status_code}")
+        return call
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    pages = [
+        ("live board /supervision/board/", "/supervision/board/", {}),
+        ("dashboard /stats/ (this month)", "/stats/", {}),
+        ("summary API, one year", f"/api/v1/stats/summary?{year_q}", auth),
+        ("summary API, one month", f"/api/v1/stats/summary?{month_q}", auth),
+    ]
+    for label, path, extra in pages:
+        load0 = loadavg()
+        record(f"{label} — in process", timed(get(path, **extra), args.runs), load0)
+    connection.close()
+
+    if not args.no_http:
+        server_log = var_dir / "million-serve.log"
+        cmd = [str(BIN / "onewindow"), "serve", "--host", "127.0.0.1", "--port", str(args.port)]
+        log("starting " + " ".join(cmd[1:]))
+        with open(server_log, "w") as errlog:
+            proc = subprocess.Popen(cmd, env={**env, "ONEWINDOW_CONN_MAX_AGE": "60"},
+                                    stdout=subprocess.DEVNULL, stderr=errlog)
+            try:
+                wait_ready(args.port, proc)
+                for label, path, extra in pages:
+                    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+                    if extra:
+                        headers = {"Authorization": extra["HTTP_AUTHORIZATION"]}
+                    load0 = loadavg()
+                    record(f"{label} — HTTP", timed(lambda p_=path, h=headers: http_get(args.port, p_, h), args.runs),
+                           load0)
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+
+    def verdict(label, med):
+        if label.startswith("sweep"):
+            target = TARGETS["sweep"]
+        elif "dashboard" in label:
+            target = TARGETS["dashboard"]
+        elif "summary" in label:
+            target = TARGETS["summary"]
+        else:
+            return "—", "(no target)"
+        ok = med < target
+        return f"< {target * 1000:.0f} ms", ("met" if ok else f"**not met** (×{med / target:.1f})")
+
+    print()
+    print(f"{'measurement':58} {'median':>9}  {'target':>9}  verdict")
+    for label, med, _t, _l0, _l1, _d in rows:
+        target, ok = verdict(label, med)
+        print(f"{label:58} {med * 1000:7.0f}ms  {target:>9}  {ok}")
+
+    if args.no_docs:
+        return 0
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GiB memory"
+    except (OSError, AttributeError):
+        pass
+    pg_version = psql(p, "SHOW server_version")
+    lines = [
+        SECTION, "",
+        f"Date: {datetime.date.today().isoformat()}. Machine: {os.cpu_count()} CPUs, {mem}, kernel "
+        f"{platform.release()}, Python {platform.python_version()}, PostgreSQL {pg_version} at 127.0.0.1 on the "
+        "same machine (benchmark, server and database share the CPUs; other people were running test suites "
+        "on it at the same time — the load average before → after each measurement is in the table).",
+        "",
+        "Command: `.venv/bin/python bench/million.py` (or `make bench` → `bench/run_all.py --million`).",
+        "",
+        f"Data: database `{p['db']}` ({db_size}) built by `migrate`, `onewindow demo`, "
+        "`onewindow generate_items --total 1057` and `onewindow generate --cases 1000000 --seed 1` (one year "
+        f"of history), then ANALYZE: {total_cases:,} cases in all, ≈{events:,} case events; "
+        f"{open_alerts:,} alerts open after the sweep."
+        + (f" Generating took {gen_secs:.0f} s ({args.cases / gen_secs:.0f} cases/s)." if gen_secs else ""),
+        "",
+        f"Method: median of {args.runs} runs after one warm-up run. In process = Django in the benchmark's own "
+        "process (`services.sweep()`; `django.test.Client` logged in as supervisor1 for the pages, supervisor1's "
+        "bearer token for the API), so template rendering is included but not the HTTP stack. HTTP = "
+        f"`onewindow serve --port {args.port}` (gunicorn, {2 * (os.cpu_count() or 1)} workers × 4 threads), one "
+        "request at a time, keep-alive off. Sweep \"first run\": every open alert deleted (untimed) before each "
+        "run, so the sweep opens them all again; \"steady state\": a sweep right after a sweep. Dashboard: "
+        "default period (the current month up to today) for supervisor1's region 341300. Summary: one year "
+        "(today − 364 days … today) and the current month.",
+        "",
+        "| measurement | median | runs (ms) | load before → after | target | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, med, times, l0, l1, detail in rows:
+        target, ok = verdict(label, med)
+        extra = f" ({detail})" if detail else ""
+        lines.append(f"| {label}{extra} | **{med * 1000:.0f} ms** | {', '.join(f'{t * 1000:.0f}' for t in times)} "
+                     f"| {l0} → {l1} | {target} | {ok} |")
+    lines.append("")
+    notes = ROOT / "bench" / "million_notes.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    text = DOCS.read_text() if DOCS.exists() else "# Performance\n"
+    section = "\n".join(lines)
+    if SECTION in text:
+        before, _, rest = text.partition(SECTION)
+        m = re.search(r"^## ", rest, flags=re.M)
+        after = rest[m.start():] if m else ""
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOCS.write_text(text.rstrip("\n") + "\n")
+    log(f"wrote the section to {DOCS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
