@@ -113,6 +113,17 @@ def _validate_applicant(applicant: dict) -> dict:
     return {"kind": kind, "name": name, "id": ident, "phone": phone}
 
 
+def _check_self_filing(actor, person: dict) -> None:
+    """An applicant files online only in their own name (their ID number or credit code)."""
+    if getattr(actor, "role", None) != Role.APPLICANT:
+        return
+    own = actor.id_number if person["kind"] == ApplicantKind.PERSON else actor.uscc
+    if not own or own.upper() != person["id"]:
+        raise Forbidden("网上申请只能以本人（本单位）名义提交；代他人办理请到窗口或代办点",
+                        fields={"applicant.id_number" if person["kind"] == ApplicantKind.PERSON else "applicant.uscc":
+                                "与登录账号的证件号码不一致"})
+
+
 def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None) -> Site:
     if channel in (Channel.WINDOW, Channel.AGENCY):
         s = site or getattr(actor, "site", None)
@@ -239,6 +250,7 @@ def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] 
         raise ServiceError("代办须记录申请人的授权", fields={"authorisation": "必填"})
     version = _resolve_version(item)
     person = _validate_applicant(applicant)
+    _check_self_filing(actor, person)
     recv = _receiving_site(actor, channel, version, site)
     return _create_case(version=version, applicant=person, channel=channel, materials=materials or [],
                         actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=green_channel)
@@ -296,6 +308,7 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     if b is None:
         raise NotFound(f"一件事 {bundle} 不存在", fields={"bundle": "未知编码"})
     person = _validate_applicant(applicant)
+    _check_self_filing(actor, person)
     shared = bundle_materials(b)
     keys = {e["key"] for e in shared}
     given = set(materials or [])

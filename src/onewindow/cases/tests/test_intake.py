@@ -3,7 +3,7 @@
 import pytest
 from django.test import TestCase
 
-from onewindow.api.errors import Conflict, NotFound, ServiceError
+from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Notice
 from onewindow.cases.tests.factories import VALID_ID, at, make_world, person
@@ -186,3 +186,16 @@ def test_case_change_listeners_run_in_the_worker(settings):
     finally:
         services.case_changed.disconnect(listener)
     assert heard == [(case.number, "file", "clerk")]
+
+
+@pytest.mark.django_db
+def test_applicant_files_online_only_in_own_name():
+    w = make_world()
+    with pytest.raises(Forbidden) as exc:
+        services.file_case(item="SCJG-XK-0001", applicant=person(), channel="online", actor=w.citizen2)
+    assert "applicant.id_number" in exc.value.fields
+    assert Case.objects.count() == 0
+    with at(2026, 3, 2):
+        case = services.file_case(item="SCJG-XK-0001", applicant=person(id_number=w.citizen2.id_number, name="李四"),
+                                  channel="online", actor=w.citizen2)
+    assert case.applicant_user == w.citizen2
