@@ -20,6 +20,7 @@ def _gunicorn(application, host, port, workers, threads):
             self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
             self.cfg.set("accesslog", os.environ.get("ONEWINDOW_ACCESS_LOG") or None)
             self.cfg.set("timeout", 60)
+            self.cfg.set("control_socket_disable", True)  # several servers may run on one host
 
         def load(self):
             return application
