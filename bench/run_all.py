@@ -1,4 +1,7 @@
-"""`make bench`: run every benchmark in bench/ (today: the intake benchmark) and fail if one fails."""
+"""`make bench`: run every benchmark in bench/ (today: the intake benchmark) and fail if one fails.
+
+`--million` also runs bench/million.py (supervision and statistics at 1,000,000 cases; long: it
+builds a database of a million cases unless one is there already)."""
 
 import subprocess
 import sys
@@ -10,9 +13,11 @@ BENCHES = ["intake.py"]
 
 def main() -> int:
     rc = 0
-    for name in BENCHES:
+    args = [a for a in sys.argv[1:] if a != "--million"]
+    benches = BENCHES + (["million.py"] if "--million" in sys.argv[1:] else [])
+    for name in benches:
         print(f"== bench/{name}", flush=True)
-        code = subprocess.run([sys.executable, str(HERE / name), *sys.argv[1:]], check=False).returncode
+        code = subprocess.run([sys.executable, str(HERE / name), *args], check=False).returncode
         if code:
             print(f"bench/{name} exited with {code}", flush=True)
             rc = rc or code

@@ -34,6 +34,9 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["closed_at", "level"], name="sup_alert_open_level"),
             models.Index(fields=["rule", "closed_at"], name="sup_alert_rule_open"),
+            # the board's lists: newest open alerts of a level, read in index order
+            models.Index(fields=["level", "-since", "-id"], condition=models.Q(closed_at__isnull=True),
+                         name="sup_alert_open_recent"),
         ]
         constraints = [
             models.UniqueConstraint(
