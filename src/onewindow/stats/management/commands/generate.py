@@ -76,6 +76,9 @@ class Command(BaseCommand):
                 bar.update(n)
         secs = max((timezone.now() - started).total_seconds(), 1e-6)
         self.stdout.write(f"generated {cases} cases in {secs:.1f}s ({cases / secs:.0f} cases/s)")
+        from onewindow.stats import rollup
+
+        rollup.ensure_fresh()  # the summary's daily rollup (stats.rollup) covers the new days
 
     # ------------------------------------------------------------ reference data, loaded once
 
