@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from onewindow.cases.models import Case, Channel, State
@@ -215,10 +215,12 @@ def catalogue_rates(region=None, department=None) -> dict:
 # ---------------------------------------------------------------- public reads
 
 
-@_no_jit
-def summary(date_from, date_to, region=None, department=None, item=None) -> dict:
-    """The period's figures, from the daily rollup (stats.rollup, brought up to date first) plus
-    one live count for the completion rate; then the catalogue counts."""
+ROLLUP_FIELDS = ("n", "instant", "online", "committed_sum", "statutory_sum", "done", "on_time", "actual_sum",
+                 "actual_n", "rated", "good")
+
+
+def _rollup(date_from, date_to, region=None, department=None, item=None):
+    """The daily rollup's rows of the period and scope, brought up to date first (stats.rollup)."""
     from . import rollup
     from .models import DailyStat
 
@@ -226,20 +228,45 @@ def summary(date_from, date_to, region=None, department=None, item=None) -> dict
     qs = DailyStat.objects.filter(day__gte=date_from, day__lte=date_to)
     if region:
         qs = qs.filter(region_code__startswith=region_prefix(str(region)))
-    qs = qs.filter(_department_filter(department) & _item_filter(item))
-    fields = ("n", "instant", "online", "committed_sum", "statutory_sum", "done", "on_time", "actual_sum",
-              "actual_n", "rated", "good")
-    sums = {r["kind"]: r for r in qs.values("kind").annotate(**{f"s_{f}": Sum(f) for f in fields})}
+    return qs.filter(_department_filter(department) & _item_filter(item))
+
+
+@_no_jit
+def summary(date_from, date_to, region=None, department=None, item=None) -> dict:
+    """The period's figures, from the daily rollup (stats.rollup, brought up to date first) plus
+    one live count for the completion rate; then the catalogue counts."""
+    qs = _rollup(date_from, date_to, region, department, item)
+    sums = {r["kind"]: r for r in qs.values("kind").annotate(**{f"s_{f}": Sum(f) for f in ROLLUP_FIELDS})}
+
+    later = _concluded_later(date_from, date_to, region, department, item).count()
+    row, total = _rollup_row(sums, later)
+    out = {"from": date_from.isoformat(), "to": date_to.isoformat(), "region": region or None}
+    out.update(_figures(row))
+    rated = total("concluded", "rated")
+    out["ratings"] = rated
+    out["satisfaction_rate"] = _ratio(total("concluded", "good"), rated)
+    rates = catalogue_rates(region, department)
+    out.update(rates)
+    out["stationed_rate"] = rates["stationed_item_rate"]
+    return out
+
+
+def _concluded_later(date_from, date_to, region, department, item):
+    """Cases accepted in the period and concluded after date_to: the rollup's `done` counts every
+    accepted case concluded by now, the completion rate wants those concluded by date_to (none are
+    later when the period ends today)."""
+    return scoped_cases(region, department, item).filter(
+        accepted_on__gte=date_from, accepted_on__lte=date_to, state__in=DONE_STATES, concluded_on__gt=date_to
+    )
+
+
+def _rollup_row(sums: dict, later: int):
+    """The aggregate row `_figures` expects, from the rollup's sums per kind."""
 
     def total(kind, f):
         return int((sums.get(kind) or {}).get(f"s_{f}") or 0)
 
     accepted = total("accepted", "n")
-    # `done` counts every accepted case concluded by now; the completion rate wants those concluded
-    # by date_to: subtract the ones concluded later (none when the period ends today)
-    later = scoped_cases(region, department, item).filter(
-        accepted_on__gte=date_from, accepted_on__lte=date_to, state__in=DONE_STATES, concluded_on__gt=date_to
-    ).count()
     actual_n = total("concluded", "actual_n")
     row = {
         "received": total("received", "n"),
@@ -253,52 +280,50 @@ def summary(date_from, date_to, region=None, department=None, item=None) -> dict
         "instant": total("received", "instant"),
         "online": total("received", "online"),
     }
-    out = {"from": date_from.isoformat(), "to": date_to.isoformat(), "region": region or None}
-    out.update(_figures(row))
-    rated = total("concluded", "rated")
-    out["ratings"] = rated
-    out["satisfaction_rate"] = _ratio(total("concluded", "good"), rated)
-    rates = catalogue_rates(region, department)
-    out.update(rates)
-    out["stationed_rate"] = rates["stationed_item_rate"]
-    return out
+    return row, total
 
 
 @_no_jit
 def daily(date_from, date_to, region=None, department=None, item=None) -> list[dict]:
-    """Received (by local submission day) and concluded (by concluded_on) per day of the period."""
-    qs = scoped_cases(region, department, item)
-    received_q, _, concluded_q = _conditions(date_from, date_to)
-    rec = dict(
-        qs.filter(received_q)
-        .annotate(d=TruncDate("submitted_at", tzinfo=SH))
-        .values("d")
-        .annotate(n=Count("id"))
-        .values_list("d", "n")
-    )
-    con = dict(qs.filter(concluded_q).values("concluded_on").annotate(n=Count("id")).values_list("concluded_on", "n"))
+    """Received (by local submission day) and concluded (by concluded_on) per day of the period, from the
+    daily rollup."""
+    per = {}
+    rows = (_rollup(date_from, date_to, region, department, item).filter(kind__in=["received", "concluded"])
+            .values("kind", "day").annotate(total=Sum("n")).values_list("kind", "day", "total"))
+    for kind, day, total in rows:
+        per[(kind, day)] = int(total or 0)
     out = []
     day = date_from
     while day <= date_to:
-        out.append({"date": day.isoformat(), "received": rec.get(day, 0), "concluded": con.get(day, 0)})
+        out.append({"date": day.isoformat(), "received": per.get(("received", day), 0),
+                    "concluded": per.get(("concluded", day), 0)})
         day += datetime.timedelta(days=1)
     return out
 
 
 @_no_jit
 def by_department(date_from, date_to, region=None, department=None, item=None) -> list[dict]:
-    qs = _period_cases(scoped_cases(region, department, item), date_from, date_to)
-    rows = (
-        qs.values("department_id", "department__name")
-        .annotate(**_aggregates(date_from, date_to))
-        .order_by("-received", "department__name")
-    )
+    """The summary's figures per department (those with cases in the period), from the daily rollup."""
+    per: dict = {}
+    names = {}
+    rows = (_rollup(date_from, date_to, region, department, item)
+            .values("department_id", "department__name", "kind")
+            .annotate(**{f"s_{f}": Sum(f) for f in ROLLUP_FIELDS}))
+    for r in rows:
+        per.setdefault(r["department_id"], {})[r["kind"]] = r
+        names[r["department_id"]] = r["department__name"]
+    later = dict(_concluded_later(date_from, date_to, region, department, item)
+                 .values("department_id").annotate(n=Count("id")).values_list("department_id", "n"))
     out = []
-    for row in rows:
+    for dept_id, sums in per.items():
+        row, _total = _rollup_row(sums, later.get(dept_id, 0))
+        if not (row["received"] or row["accepted"] or row["concluded"]):
+            continue
         fig = _figures(row)
-        fig["department"] = row["department__name"]
-        fig["department_id"] = row["department_id"]
+        fig["department"] = names[dept_id]
+        fig["department_id"] = dept_id
         out.append(fig)
+    out.sort(key=lambda f: (-f["received"], f["department"]))
     return out
 
 
