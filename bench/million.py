@@ -81,14 +81,18 @@ seen after `stats.rollup.rebuild()`. The completion rate needs "concluded by dat
 holds "done by now", and one live count subtracts the period's cases concluded after date_to (an
 index range on concluded_on: empty when the period ends today).
 
-The other dashboard reads still aggregate live rows. PostgreSQL planned them with per-row subplans
-(working-day ordinals) in their costs and JIT-compiled them with inlining and optimisation — about
-0.3 s of compiling per query for 0.1–0.2 s of work — so the selectors now run with
-`SET LOCAL jit = off`. What remains is real work: the /stats/ page runs summary, daily,
-by_department and three `performance` rankings (department, window, clerk), each ranking joining
-alerts, ratings and rectifications over the month's ~70,000 cases (~0.7 s each). Meeting 300 ms for
-the whole page needs the rankings and the daily series on a rollup too (per day × window × clerk,
-with the alert flags) — not built in this round.
+`daily()` and `by_department()` read the same rollup (same figures; their hand-computed tests pass
+unchanged).
+
+The rankings still aggregate live rows. PostgreSQL planned the live aggregates with per-row
+subplans (working-day ordinals) in their costs and JIT-compiled them with inlining and
+optimisation — about 0.3 s of compiling per query for 0.1–0.2 s of work — so the selectors now run
+with `SET LOCAL jit = off`. What remains is real work: the /stats/ page runs three `performance`
+rankings (department, window, clerk); each aggregates the month's ~70,000 cases with an
+alert-exists flag (~0.4 s) and joins ratings (~0.25 s), alerts (~0.25 s) and rectifications
+(~0.08 s) to them: ~1 s per ranking, ~3 s for the page. Meeting 300 ms for the page needs the
+rankings on a rollup too (per day × department / window / clerk, with the alert flags refreshed
+by the sweep) — not built in this round.
 """
 
 
