@@ -1,7 +1,6 @@
 """Supervision and statistics at 1,000,000 cases: the sweep, the live board, the dashboard, the summary API.
 
-Not a test. Run by hand (`.venv/bin/python bench/million.py`) or via `make bench` →
-`bench/run_all.py --million` (long: building the database takes several minutes).
+Not a test. Run by hand (`.venv/bin/python bench/million.py`) or via `.venv/bin/python bench/run_all.py --million` (long: building the database takes several minutes).
 
 1. The PostgreSQL database of --database-url (default postgres://postgres@127.0.0.1:5432/ow_million):
    with --reuse (the default) it is kept when it already holds --cases generated cases; otherwise it
@@ -42,6 +41,9 @@ DOCS = ROOT / "docs" / "performance.md"
 SECTION = "## Supervision and statistics at 1,000,000 cases (bench/million.py)"
 TARGETS = {"sweep": 2.0, "dashboard": 0.3, "summary": 0.3}
 NOTES = """
+Building the database once (2026-11-26, machine shared with other test runs): `onewindow generate
+--cases 1000000 --seed 1` took 759.6 s (1,317 cases/s; 3,600 cases/s while the machine was quiet).
+
 What the sweep does at this scale (src/onewindow/supervision/services.py, rules.py):
 
 - Set-based writes: per rule one anti-join finds the open alerts whose case is no longer wanted
@@ -97,7 +99,7 @@ by the sweep) — not built in this round.
 
 
 def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}Z] {msg}", flush=True)
 
 
 def pg_parts(url):
@@ -371,7 +373,7 @@ def main() -> int:
         "same machine (benchmark, server and database share the CPUs; other people were running test suites "
         "on it at the same time — the load average before → after each measurement is in the table).",
         "",
-        "Command: `.venv/bin/python bench/million.py` (or `make bench` → `bench/run_all.py --million`).",
+        "Command: `.venv/bin/python bench/million.py` (or `.venv/bin/python bench/run_all.py --million`).",
         "",
         f"Data: database `{p['db']}` ({db_size}) built by `migrate`, `onewindow demo`, "
         "`onewindow generate_items --total 1057` and `onewindow generate --cases 1000000 --seed 1` (one year "
