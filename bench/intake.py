@@ -176,13 +176,26 @@ def pct(values, p):
     return values[k]
 
 
+def _children(pid):
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        out += [int(c) for c in task.read_text().split()]
+    return out
+
+
 def cpu_seconds(pid):
-    """User + system CPU seconds of a process (Linux /proc), or None."""
+    """User + system CPU seconds of a process and its live descendants (the gunicorn
+    workers) from Linux /proc, or None."""
+    total, todo = 0.0, [pid]
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        while todo:
+            p = todo.pop()
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            todo += _children(p)
     except (OSError, IndexError, ValueError):
         return None
+    return total
 
 
 def wait_ready(port, proc, limit=60.0):
@@ -354,7 +367,7 @@ Command: `make bench` (= `.venv/bin/python bench/run_all.py` → `bench/intake.p
 
 Method: the database `{pg_parts(args.database_url)['db']}` is dropped and created, migrated and loaded with the
 demo data; window1 (clerk at SZ-CENTRE) gets API tokens. `onewindow serve --port {args.port} --threads
-{args.threads}` (waitress, `ONEWINDOW_CONN_MAX_AGE=60`) runs as a subprocess. {args.clients} client threads,
+{args.threads}` (gunicorn: 2 worker processes per core, each with that many threads; `ONEWINDOW_CONN_MAX_AGE=60`) runs as a subprocess. {args.clients} client threads,
 each on one keep-alive connection for {args.seconds} s, repeat: `POST /api/v1/cases` (channel window, item
 {item['item']} {item['name']} of {DEPARTMENT}, required materials {', '.join(item['materials'])}, a fresh valid
 ID number) then `POST /api/v1/cases/{{n}}/actions/accept`. A pair counts when both return 201/200 before the
