@@ -1,8 +1,9 @@
-"""DailyStat: a daily rollup of cases for summary(), kept fresh on read.
+"""DailyStat and PerfStat: daily rollups of cases for summary() and performance(), kept fresh on read.
 
-`ensure_fresh()` (called by selectors.summary) compares the highest CaseEvent and Rating ids with
-the RollupMark: nothing new → nothing to do (two indexed MAX lookups); no mark → rebuild everything;
-otherwise recompute only the days touched by the cases with new events or ratings (their
+`ensure_fresh()` (called by the selectors) compares the highest CaseEvent, Rating and Alert ids and
+the latest rectification closing time with the RollupMark: nothing new → nothing to do (four
+small MAX lookups); no mark → rebuild everything; otherwise recompute, in both tables, only the
+days touched by the cases with new events, ratings or alerts or a newly closed rectification (their
 submission, acceptance and conclusion days). Every change made through cases.services writes a
 CaseEvent, and the generator writes events too, so the rollup is exact for those; a direct database
 edit without an event is picked up by `rebuild()` (`onewindow shell -c` or a new mark).
@@ -18,14 +19,17 @@ from django.db.models import Count, F, IntegerField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from onewindow.cases.models import Case, CaseEvent, Channel, State
-from onewindow.ratings.models import Rating
+from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
+from onewindow.supervision.models import Alert
 
-from .models import DailyStat, RollupMark
+from .models import DailyStat, PerfStat, RollupMark
 
 SH = ZoneInfo("Asia/Shanghai")
 DONE_STATES = (State.CONCLUDED, State.DELIVERED)
 KEYS = ("region_code", "department_id", "item_id")
+PKEYS = ("region_code", "department_id", "window_id", "clerk_id")
 MARK = "daily"
+GOOD_LEVEL_MIN = Level.FAIR  # 好评: level ≥ 3, as selectors.GOOD_LEVEL_MIN
 TOUCHED_LIMIT = 50_000  # more changed cases than this: rebuild everything
 
 
@@ -70,21 +74,93 @@ def _rows(day_filter_received: Q, day_filter_accepted: Q, day_filter_concluded: 
     return out
 
 
-def _tops() -> tuple[int, int]:
+def _perf_rows(days: list | None) -> list[PerfStat]:
+    """PerfStat rows of the given local days (None: every day)."""
+    if days is None:
+        received, accepted, concluded, alert_q = Q(), Q(), Q(), Q()
+    else:
+        received = _received_on(days)
+        accepted, concluded = Q(accepted_on__in=days), Q(concluded_on__in=days)
+        alert_q = Q(case__accepted_on__in=days)
+    out = []
+    for r in (Case.objects.filter(received).annotate(d=TruncDate("submitted_at", tzinfo=SH))
+              .values("d", *PKEYS).annotate(n=Count("id"))):
+        out.append(PerfStat(day=r["d"], kind="received", n=r["n"], **{k: r[k] for k in PKEYS}))
+    flags = {}
+    for r in (Alert.objects.filter(alert_q, case__accepted_on__isnull=False)
+              .values("case__accepted_on", *(f"case__{k}" for k in PKEYS))
+              .annotate(alerts=Count("id"), alerted=Count("case_id", distinct=True))):
+        flags[(r["case__accepted_on"], *(r[f"case__{k}"] for k in PKEYS))] = (r["alerts"], r["alerted"])
+    for r in (Case.objects.filter(accepted, accepted_on__isnull=False)
+              .values("accepted_on", *PKEYS).annotate(n=Count("id"))):
+        alerts, alerted = flags.get((r["accepted_on"], *(r[k] for k in PKEYS)), (0, 0))
+        out.append(PerfStat(day=r["accepted_on"], kind="accepted", n=r["n"], alerts=alerts, alerted=alerted,
+                            **{k: r[k] for k in PKEYS}))
+    not_open = ~Q(rating__rectification__status=RectificationStatus.OPEN)
+    con = (
+        Case.objects.filter(concluded, concluded_on__isnull=False, state__in=DONE_STATES)
+        .annotate(actual=_actual())
+        .values("concluded_on", *PKEYS)
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(concluded_on__lte=F("due_date"))),
+                  actual_sum=Coalesce(Sum("actual"), 0, output_field=IntegerField()),
+                  actual_n=Count("actual"),
+                  committed_sum=Coalesce(Sum("committed_days"), 0, output_field=IntegerField()),
+                  committed_n=Count("committed_days"),
+                  rated=Count("rating"), good=Count("rating", filter=Q(rating__level__gte=GOOD_LEVEL_MIN)),
+                  rect_closed=Count("rating__rectification", filter=not_open),
+                  rect_rectified=Count("rating__rectification",
+                                       filter=Q(rating__rectification__status=RectificationStatus.RECTIFIED)))
+    )
+    fields = ("n", "on_time", "actual_sum", "actual_n", "committed_sum", "committed_n", "rated", "good",
+              "rect_closed", "rect_rectified")
+    for r in con:
+        out.append(PerfStat(day=r["concluded_on"], kind="concluded", **{f: r[f] for f in fields},
+                            **{k: r[k] for k in PKEYS}))
+    return out
+
+
+def _received_on(days) -> Q:
+    received = Q()
+    for d in days:
+        start = datetime.datetime.combine(d, datetime.time.min, tzinfo=SH)
+        received |= Q(submitted_at__gte=start, submitted_at__lt=start + datetime.timedelta(days=1))
+    return received
+
+
+def _tops() -> tuple[int, int, int, datetime.datetime | None]:
     e = CaseEvent.objects.aggregate(m=Max("id"))["m"] or 0
     r = Rating.objects.aggregate(m=Max("id"))["m"] or 0
-    return e, r
+    a = Alert.objects.aggregate(m=Max("id"))["m"] or 0
+    c = Rectification.objects.aggregate(m=Max("closed_at"))["m"]
+    return e, r, a, c
+
+
+def _seen(mark, tops) -> bool:
+    e, r, a, c = tops
+    return (mark.event_id >= e and mark.rating_id >= r and mark.alert_id >= a
+            and (c is None or (mark.rect_closed_at is not None and mark.rect_closed_at >= c)))
+
+
+def _set(mark, tops) -> None:
+    e, r, a, c = tops
+    mark.event_id, mark.rating_id, mark.alert_id = max(e, mark.event_id), max(r, mark.rating_id), max(a, mark.alert_id)
+    if c is not None and (mark.rect_closed_at is None or c > mark.rect_closed_at):
+        mark.rect_closed_at = c
 
 
 @transaction.atomic
 def rebuild() -> int:
     """Recompute every row; returns the number of rows."""
     mark, _ = RollupMark.objects.select_for_update().get_or_create(name=MARK)
-    e, r = _tops()
+    tops = _tops()
     DailyStat.objects.all().delete()
+    PerfStat.objects.all().delete()
     rows = _rows(Q(), Q(), Q())
     DailyStat.objects.bulk_create(rows, batch_size=5000)
-    mark.event_id, mark.rating_id = e, r
+    PerfStat.objects.bulk_create(_perf_rows(None), batch_size=5000)
+    mark.event_id = mark.rating_id = mark.alert_id = 0
+    mark.rect_closed_at = None
+    _set(mark, tops)
     mark.save()
     return len(rows)
 
@@ -92,18 +168,24 @@ def rebuild() -> int:
 
 @transaction.atomic
 def ensure_fresh() -> None:
-    e, r = _tops()
+    tops = _tops()
     mark = RollupMark.objects.filter(name=MARK).first()
-    if mark is not None and mark.event_id >= e and mark.rating_id >= r:
+    if mark is not None and _seen(mark, tops):
         return
     if mark is None:
         rebuild()
         return
     mark = RollupMark.objects.select_for_update().get(name=MARK)
-    if mark.event_id >= e and mark.rating_id >= r:
+    if _seen(mark, tops):
         return  # another request refreshed it meanwhile
-    case_ids = set(CaseEvent.objects.filter(id__gt=mark.event_id).values_list("case_id", flat=True)[: TOUCHED_LIMIT + 1])
-    case_ids |= set(Rating.objects.filter(id__gt=mark.rating_id).values_list("case_id", flat=True)[: TOUCHED_LIMIT + 1])
+    lim = TOUCHED_LIMIT + 1
+    case_ids = set(CaseEvent.objects.filter(id__gt=mark.event_id).values_list("case_id", flat=True)[:lim])
+    case_ids |= set(Rating.objects.filter(id__gt=mark.rating_id).values_list("case_id", flat=True)[:lim])
+    case_ids |= set(Alert.objects.filter(id__gt=mark.alert_id).values_list("case_id", flat=True)[:lim])
+    closed = Rectification.objects.filter(closed_at__isnull=False)
+    if mark.rect_closed_at is not None:
+        closed = closed.filter(closed_at__gt=mark.rect_closed_at)
+    case_ids |= set(closed.values_list("rating__case_id", flat=True)[:lim])
     if len(case_ids) > TOUCHED_LIMIT:
         rebuild()
         return
@@ -114,12 +196,10 @@ def ensure_fresh() -> None:
         days.update(d for d in (acc, con) if d is not None)
     if days:
         days = sorted(days)
-        received = Q()
-        for d in days:
-            start = datetime.datetime.combine(d, datetime.time.min, tzinfo=SH)
-            received |= Q(submitted_at__gte=start, submitted_at__lt=start + datetime.timedelta(days=1))
         DailyStat.objects.filter(day__in=days).delete()
-        DailyStat.objects.bulk_create(_rows(received, Q(accepted_on__in=days), Q(concluded_on__in=days)),
+        DailyStat.objects.bulk_create(_rows(_received_on(days), Q(accepted_on__in=days), Q(concluded_on__in=days)),
                                       batch_size=5000)
-    mark.event_id, mark.rating_id = max(e, mark.event_id), max(r, mark.rating_id)
+        PerfStat.objects.filter(day__in=days).delete()
+        PerfStat.objects.bulk_create(_perf_rows(days), batch_size=5000)
+    _set(mark, tops)
     mark.save()

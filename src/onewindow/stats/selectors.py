@@ -8,6 +8,7 @@ Definitions of every figure are in docs/metrics.md; keep the two in step.
     daily(date_from, date_to, ...) -> [{"date", "received", "concluded"}]
     by_department(date_from, date_to, ...) -> [{"department", "received", "accepted", "concluded", ...}]
     performance(date_from, date_to, group="department"|"window"|"clerk", region=None) -> ranked rows
+    performance_live(...)                                     the same, from the case rows (slow; tests)
     monthly_ranking(year, month, region=None) -> department rows of `performance`, last one flagged 末位
 """
 
@@ -352,10 +353,67 @@ def score_of(components: dict) -> float | None:
     return round(100 * value / total_w, 2)
 
 
+PERF_FIELDS = ("n", "on_time", "actual_sum", "actual_n", "committed_sum", "committed_n", "rated", "good",
+               "alerted", "alerts", "rect_closed", "rect_rectified")
+
+
 @_no_jit
 def performance(date_from, date_to, group: str = "department", region=None, today=None) -> list[dict]:
     """Per department / window / clerk: volume, on-time rate, speed, satisfaction, alerts, rectifications,
-    cards, score; ranked. `today` (default: the local date now) decides which rectifications are due."""
+    cards, score; ranked. `today` (default: the local date now) decides which rectifications are due.
+
+    Reads the rankings' rollup (stats.PerfStat, brought up to date first) plus one live count of the
+    open rectifications already past due; the same figures as `performance_live`."""
+    from . import rollup
+    from .models import PerfStat
+
+    key, label = GROUPS[group]
+    today = today or timezone.localdate()
+    rollup.ensure_fresh()
+    qs = PerfStat.objects.filter(day__gte=date_from, day__lte=date_to).exclude(**{f"{key}__isnull": True})
+    if region:
+        qs = qs.filter(region_code__startswith=region_prefix(str(region)))
+    per: dict = {}
+    for r in qs.values(key, label, "kind").annotate(**{f: Sum(f) for f in PERF_FIELDS}).order_by(key):
+        g = per.setdefault(r[key], {"id": r[key], "name": r[label], "kinds": {}})
+        g["kinds"][r["kind"]] = r
+    # open rectifications past due on the period's concluded cases: they depend on `today`, so live
+    # (a few thousand open rectifications at most; the query starts from the status index)
+    overdue_qs = Rectification.objects.filter(
+        status=RectificationStatus.OPEN, due_date__lt=today, rating__case__concluded_on__gte=date_from,
+        rating__case__concluded_on__lte=date_to, rating__case__state__in=DONE_STATES,
+        **{f"rating__case__{key}__isnull": False},
+    )
+    if region:
+        overdue_qs = overdue_qs.filter(rating__case__region_code__startswith=region_prefix(str(region)))
+    overdue = dict(overdue_qs.values(f"rating__case__{key}").annotate(n=Count("id"))
+                   .values_list(f"rating__case__{key}", "n"))
+    rows = []
+    for gid, g in per.items():
+        acc = g["kinds"].get("accepted") or {}
+        con = g["kinds"].get("concluded") or {}
+
+        def v(d, f):
+            return int(d.get(f) or 0)
+
+        actual_n, committed_n, rated = v(con, "actual_n"), v(con, "committed_n"), v(con, "rated")
+        rect_all = v(con, "rect_closed") + overdue.get(gid, 0)
+        rows.append({
+            "id": gid, "name": g["name"],
+            "volume": v(acc, "n"), "concluded": v(con, "n"), "on_time": v(con, "on_time"),
+            "avg_actual": v(con, "actual_sum") / actual_n if actual_n else None,
+            "avg_committed": v(con, "committed_sum") / committed_n if committed_n else None,
+            "alerted": v(acc, "alerted"), "alerts": v(acc, "alerts"),
+            "ratings": (v(con, "good"), rated) if rated else None,
+            "rect": (v(con, "rect_rectified"), rect_all) if rect_all else None,
+        })
+    return _ranked(rows, _cards(group, date_from, date_to))
+
+
+@_no_jit
+def performance_live(date_from, date_to, group: str = "department", region=None, today=None) -> list[dict]:
+    """`performance` computed from the case rows themselves (the definition; used by the tests to
+    check the rollup, and slow on a large database)."""
     key, label = GROUPS[group]
     today = today or timezone.localdate()
     received_q, accepted_q, concluded_q = _conditions(date_from, date_to)
@@ -371,7 +429,7 @@ def performance(date_from, date_to, group: str = "department", region=None, toda
         "avg_committed": Avg("committed_days", filter=concluded_q),
         "alerted": Count("id", filter=accepted_q & Q(has_alert=True)),
     }
-    rows = list(period.values(key, label).annotate(**aggs).order_by(key))
+    live = list(period.values(key, label).annotate(**aggs).order_by(key))
     concluded_cases = base.filter(concluded_q).values("pk")
 
     ratings = {
@@ -394,16 +452,26 @@ def performance(date_from, date_to, group: str = "department", region=None, toda
         .values(f"rating__case__{key}")
         .annotate(rectified=Count("id", filter=Q(status=RectificationStatus.RECTIFIED)), all=Count("id"))
     }
-    cards = _cards(group, date_from, date_to)
+    rows = [
+        {"id": r[key], "name": r[label], "volume": r["volume"], "concluded": r["concluded"], "on_time": r["on_time"],
+         "avg_actual": r["avg_actual"], "avg_committed": r["avg_committed"], "alerted": r["alerted"],
+         "alerts": alerts.get(r[key], 0), "ratings": ratings.get(r[key]), "rect": rects.get(r[key])}
+        for r in live
+    ]
+    return _ranked(rows, _cards(group, date_from, date_to))
 
+
+def _ranked(rows: list[dict], cards: dict | None) -> list[dict]:
+    """The ranking from per-group figures (id, name, volume, concluded, on_time, avg_actual, avg_committed,
+    alerted, alerts, ratings = (good, all) or None, rect = (rectified, all) or None), in id order."""
     out = []
     for row in rows:
-        gid = row[key]
-        good_all = ratings.get(gid)
-        rect = rects.get(gid)
+        gid = row["id"]
+        good_all = row["ratings"]
+        rect = row["rect"]
         item = {
             "id": gid,
-            "name": row[label],
+            "name": row["name"],
             "volume": row["volume"],
             "concluded": row["concluded"],
             "on_time_rate": _ratio(row["on_time"], row["concluded"]),
@@ -411,7 +479,7 @@ def performance(date_from, date_to, group: str = "department", region=None, toda
             "avg_committed_days": _round(row["avg_committed"]),
             "speed_score": speed_score(row["avg_actual"], row["avg_committed"]),
             "satisfaction_rate": _ratio(*good_all) if good_all else None,
-            "alerts": alerts.get(gid, 0),
+            "alerts": row["alerts"],
             "alert_free_rate": round(1 - row["alerted"] / row["volume"], 4) if row["volume"] else None,
             "rectifications": rect[1] if rect else 0,
             "rectification_rate": _ratio(*rect) if rect else None,
