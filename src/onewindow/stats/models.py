@@ -31,7 +31,8 @@ class DailyStat(models.Model):
     good = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "day"], name="stats_daily_kind_day")]
+        indexes = [models.Index(fields=["kind", "day"], name="stats_daily_kind_day"),
+                   models.Index(fields=["day"], name="stats_daily_day")]
 
 
 class RollupMark(models.Model):
