@@ -29,8 +29,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import log, pg_cmd, pg_parts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -40,24 +42,13 @@ TARGET_FACTOR = 0.15
 DEPARTMENT = "市市场监督管理局"
 
 
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 # ---------------------------------------------------------------- database
 
 
-def pg_parts(url):
-    u = urllib.parse.urlparse(url)
-    host = u.hostname or "127.0.0.1"
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit(f"refusing a non-loopback database host: {host}")
-    return {"host": "127.0.0.1" if host == "localhost" else host, "port": str(u.port or 5432),
-            "user": u.username or "postgres", "db": u.path.lstrip("/")}
 
 
-def pg_cmd(tool, p, *args):
-    return [tool, "-h", p["host"], "-p", p["port"], "-U", p["user"], *args]
 
 
 def recreate_db(p, name):
@@ -80,6 +71,7 @@ from onewindow.accounts.models import User
 from onewindow.accounts.services import issue_token
 from onewindow.catalog.models import ItemVersion
 from django.db.models import Case, When
+
 u = User.objects.get(username="window1")
 tokens = [issue_token(u, label="bench") for _ in range({clients})]
 best = None

@@ -32,8 +32,10 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import log, pg_cmd, pg_parts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -110,21 +112,10 @@ rollups once; the timed runs read them fresh. The selectors still run with `SET 
 """
 
 
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}Z] {msg}", flush=True)
 
 
-def pg_parts(url):
-    u = urllib.parse.urlparse(url)
-    host = u.hostname or "127.0.0.1"
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit(f"refusing a non-loopback database host: {host}")
-    return {"host": "127.0.0.1" if host == "localhost" else host, "port": str(u.port or 5432),
-            "user": u.username or "postgres", "db": u.path.lstrip("/")}
 
 
-def pg_cmd(tool, p, *args):
-    return [tool, "-h", p["host"], "-p", p["port"], "-U", p["user"], *args]
 
 
 def psql(p, sql):
