@@ -1,8 +1,21 @@
 """Plain-dict views of cases for the API and templates."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from onewindow.workdays.selectors import workdays_between
 
 from .models import Case
+
+EVENT_LABELS = {"file": _("提交申请"), "notice_refused": _("告知被拒（一次性告知规则）")}
+
+
+def event_label(action: str) -> str:
+    """The display label of a case event: the transition's label, or one of the non-transition events."""
+    from .transitions import TRANSITIONS
+
+    t = TRANSITIONS.get(action)
+    return gettext(t.label) if t else str(EVENT_LABELS.get(action, action))
 
 
 def _iso(v):

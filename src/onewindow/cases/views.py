@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
@@ -21,12 +20,11 @@ from . import page_selectors as ps
 from . import services
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
 from .models import MaterialStatus, State
-from .presenters import bundle_dict
+from .presenters import bundle_dict, event_label
 from .selectors import get_bundle_for, get_case_for
 from .transitions import TRANSITIONS, allowed_actions
 
 STATE_LABELS = dict(State.choices)
-EVENT_LABELS = {"file": gettext_lazy("提交申请"), "notice_refused": gettext_lazy("告知被拒（一次性告知规则）")}
 
 
 def staff_page(*roles):
@@ -173,8 +171,7 @@ def _case_context(request, case, bound=None):
     parts = ps.case_for_page(case)
     events = parts["events"]
     for e in events:
-        t = TRANSITIONS.get(e.action)
-        e.label = _(t.label) if t else EVENT_LABELS.get(e.action, e.action)
+        e.label = event_label(e.action)
         e.from_label = STATE_LABELS.get(e.from_state, e.from_state)
         e.to_label = STATE_LABELS.get(e.to_state, e.to_state)
     actions = []

@@ -1,0 +1,11 @@
+from django import template
+
+from onewindow.cases.presenters import event_label as _event_label
+
+register = template.Library()
+
+
+@register.filter
+def event_label(action: str) -> str:
+    """`{{ event.action|event_label }}`: 受理, 一次性告知 … in the current language."""
+    return _event_label(action)
