@@ -98,6 +98,14 @@ def notice_pdf(request, number: str):
     return _pdf(render(case), f"notice-{case.number}.pdf")
 
 
+@router.get("/{number}/result.pdf", summary="Decision (准予 / 不予决定书) PDF of a concluded case")
+def result_pdf(request, number: str):
+    from .documents import result_pdf as render
+
+    case = selectors.get_case_for(request.user, number)
+    return _pdf(render(case), f"result-{case.number}.pdf")
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     resp = HttpResponse(content, content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="{filename}"'

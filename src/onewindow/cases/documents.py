@@ -58,3 +58,16 @@ def notice_pdf(case) -> bytes:
         raise Conflict("该办件没有告知书", code="no_notice", fields={"state": case.state})
     template = "cases/pdf/rejection.html" if notice.kind == NoticeKind.REJECTION else "cases/pdf/notice.html"
     return render_pdf(template, {"case": case, "notice": notice, "tracking_url": tracking_url(case)})
+
+
+def result_pdf(case) -> bytes:
+    """The decision (准予 / 不予 决定书) of a concluded case, with the e-licence it issued."""
+    from onewindow.licences.selectors import licences_of_case
+
+    if not case.result:
+        raise Conflict("办件尚未作出决定", code="no_result", fields={"state": case.state})
+    return render_pdf("cases/pdf/result.html", {
+        "case": case,
+        "licences": list(licences_of_case(case.number).select_related("licence_type")),
+        "tracking_url": tracking_url(case),
+    })

@@ -117,3 +117,26 @@ def test_rejection_notice_pdf_contains_the_reason():
     assert "申请事项不属于本机关职权范围" in text
     assert case.number in text
     assert "一次性告知书" not in text
+
+
+@pytest.mark.django_db
+def test_result_pdf_names_decision_and_licence():
+    w = make_world()
+    case = _file(w, ["M01", "M02", "M03"])
+    with at(2026, 9, 29, 10):
+        services.perform(case.number, "accept", w.clerk)
+    citizen = _client(w.citizen)
+    assert citizen.get(f"/api/v1/cases/{case.number}/result.pdf").status_code == 409
+    with at(2026, 10, 9, 10):
+        services.perform(case.number, "review", w.reviewer, {"opinion": "同意"})
+        services.perform(case.number, "decide", w.approver, {"result": "approve", "reason": "符合条件"})
+    from onewindow.licences.models import Licence
+
+    lic = Licence.objects.get(case_number=case.number)
+    resp = citizen.get(f"/api/v1/cases/{case.number}/result.pdf")
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    text = _text(resp)
+    # Accepted 9/29, decided 10/9: 9/30, 10/8, 10/9 = 3 working days (10/1–10/7 off).
+    for expected in ("准予决定书", case.number, "2026-10-09", lic.number, "办理用时3个工作日"):
+        assert expected in text, expected
+    assert _client(w.citizen2).get(f"/api/v1/cases/{case.number}/result.pdf").status_code == 404
