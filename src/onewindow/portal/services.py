@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from onewindow.accounts.models import ApplicantKind, Role
@@ -69,9 +69,20 @@ def normalise_phone(phone: str) -> str:
 
 
 @transaction.atomic
+def _serialise(key: str) -> None:
+    """Make concurrent count-then-insert rate checks on one key take turns (call inside a
+    transaction): a transaction-scoped advisory lock on PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+
+
+@transaction.atomic
 def request_sms_code(phone: str, purpose: str = "register") -> None:
     """Send a 6-digit one-time code by SMS. At most one a minute and five an hour per phone."""
     phone = normalise_phone(phone)
+    _serialise(f"sms:{phone}")
     now = timezone.now()
     per_minute = int(_conf("ONEWINDOW_SMS_INTERVAL_SECONDS", 60))
     per_hour = int(_conf("ONEWINDOW_SMS_PER_HOUR", 5))
@@ -283,12 +294,14 @@ def withdraw_online(*, user, number: str, reason: str = ""):
 
 
 @transaction.atomic
+@transaction.atomic
 def count_track_attempt(client: str) -> None:
     """Count one public lookup for `client`; raise RateLimited (429) past the limit."""
     limit = int(_conf("ONEWINDOW_TRACK_LIMIT", 20))
     window = datetime.timedelta(seconds=int(_conf("ONEWINDOW_TRACK_WINDOW_SECONDS", 600)))
     now = timezone.now()
     client = (client or "unknown")[:64]
+    _serialise(f"track:{client}")
     if TrackAttempt.objects.filter(client=client, at__gt=now - window).count() >= limit:
         raise RateLimited("查询过于频繁，请稍后再试")
     TrackAttempt.objects.create(client=client, at=now)
