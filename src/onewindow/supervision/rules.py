@@ -6,7 +6,17 @@ rule, and closes the open alerts of cases it no longer yields.
 
 Thresholds come from settings (all optional):
 SUPERVISION_YELLOW_DAYS (1), SUPERVISION_PREREVIEW_DAYS (1), SUPERVISION_SUSPENSION_DAYS (20),
-SUPERVISION_INSTANT_SECONDS (60).
+SUPERVISION_INSTANT_SECONDS (60), SUPERVISION_HISTORY_DAYS (7).
+
+Event-driven rules (`Rule.incremental`: notice.repeated, offsystem.loop, extension.overrun,
+accept.off_hours) read a case's history. The sweep evaluates them over every case only on its
+first run, when the thresholds change and with `sweep(everything=True)`; an ordinary sweep looks at
+the cases with new events, and the daily full pass (`sweep(full=True)`, every
+SUPERVISION_FULL_SWEEP_HOURS) at the *recent* cases only: open cases and cases
+submitted or concluded within SUPERVISION_HISTORY_DAYS days before the sweep's day. The alerts of
+older cases are left as they are — neither reopened nor closed — so an edit of opening hours, the
+calendar or an item allowance re-judges only recent cases unless `everything=True` is asked for
+(see services.sweep).
 """
 
 import datetime
@@ -46,9 +56,11 @@ class Context:
     suspension_days: int = field(default_factory=lambda: _setting("SUPERVISION_SUSPENSION_DAYS", 20))
     instant_seconds: int = field(default_factory=lambda: _setting("SUPERVISION_INSTANT_SECONDS", 60))
     _today_ordinal: int | None = None
-    # The sweep's incremental pass sets this to the ids of the cases with new events; event-driven
-    # rules then look at those cases only (see `limit`). None = every case.
-    scope: list[int] | None = None
+    history_days: int = field(default_factory=lambda: _setting("SUPERVISION_HISTORY_DAYS", 7))
+    # The sweep's incremental pass sets this to the ids of the cases with new events, its daily full
+    # pass to a queryset of the recent cases' ids (services._recent_scope); event-driven rules then look at those cases
+    # only (see `limit`). None = every case.
+    scope: "list[int] | QuerySet | None" = None
 
     @classmethod
     def make(cls, today: datetime.date | None = None, now: datetime.datetime | None = None, **kw) -> "Context":

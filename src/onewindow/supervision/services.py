@@ -7,18 +7,19 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
-from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.models import OPEN_STATES, Case, CaseEvent
 from onewindow.cases.selectors import region_prefix
 from onewindow.catalog.models import Department
 from onewindow.regions.models import Window
 
 from .models import Alert, Card, CardColour, CardTarget, SweepMark
-from .rules import DEADLINE_RULES, RULES, Context, Rule
+from .rules import DEADLINE_RULES, RULES, SH, Context, Rule
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def _sync_rule(rule: Rule, ctx: Context, *, only_case_id: int | None = None) -> 
     """Open alerts for the cases `rule` yields that have none open; close the others. Set-based:
     one INSERT … SELECT and one UPDATE … WHERE NOT EXISTS, whatever the number of cases.
     With `ctx.scope` set (incremental pass) only the cases in scope are opened or closed."""
-    if ctx.scope is not None and not ctx.scope:
+    if isinstance(ctx.scope, list) and not ctx.scope:
         return 0, 0  # incremental pass and no case changed
     wanted = rule.cases(ctx)
     open_alerts = Alert.objects.filter(rule=rule.code, closed_at__isnull=True)
@@ -121,39 +122,100 @@ def _changed_cases(after_event_id: int, cache: dict) -> list[int] | None:
     return cache[after_event_id]
 
 
+def _unbounded_pass_due(mark: SweepMark | None, ctx: Context) -> bool:
+    """Every case, not only the recent ones: the rule's first sweep, other thresholds, no window."""
+    return mark is None or mark.params != ctx.params() or ctx.history_days <= 0
+
+
+SCOPE_TABLE = "sup_sweep_scope"
+
+
+def _drop_scope_table() -> None:
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {SCOPE_TABLE}")
+
+
+def _recent_scope(ctx: Context, after_event_id: int) -> RawSQL:
+    """The daily full pass's cases: the recent ones — open, or submitted or concluded on or after
+    today - history_days — and those with events after `after_event_id` (whatever their age: a late
+    event must not be missed). Written once into a temporary table (primary key, analysed) that the
+    rules read as `case_id IN (SELECT id FROM …)`: the planner then knows its size, and the set is
+    not recomputed per rule and per statement."""
+    since = ctx.today - datetime.timedelta(days=ctx.history_days)
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=SH)
+    parts = [  # one indexed range each (an OR of them would read the whole table)
+        Case.objects.filter(state__in=OPEN_STATES).order_by().values("pk"),
+        Case.objects.filter(submitted_at__gte=start).order_by().values("pk"),
+        Case.objects.filter(concluded_on__gte=since).order_by().values("pk"),
+        CaseEvent.objects.filter(id__gt=after_event_id).order_by().values("case_id"),
+    ]
+    sqls, params = [], []
+    for qs in parts:
+        sql, p = qs.query.sql_with_params()
+        sqls.append(sql)
+        params.extend(p)
+    _drop_scope_table()
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TEMPORARY TABLE {SCOPE_TABLE} (id bigint PRIMARY KEY)")
+        cur.execute(f"INSERT INTO {SCOPE_TABLE} (id) {' UNION '.join(sqls)}", params)
+        cur.execute(f"ANALYZE {SCOPE_TABLE}")
+    return RawSQL(f"SELECT id FROM {SCOPE_TABLE}", [])
+
+
 def sweep(today: datetime.date | None = None, *, now: datetime.datetime | None = None,
-          rules: list[Rule] | None = None, full: bool = False, **thresholds) -> dict:
+          rules: list[Rule] | None = None, full: bool = False, everything: bool = False,
+          **thresholds) -> dict:
     """Run every rule once. Returns {"opened", "closed", "rules": {code: [opened, closed]}}.
 
     Idempotent: a second sweep with nothing changed opens and closes nothing.
     `thresholds` may override yellow_days, prereview_days, suspension_days, instant_seconds.
 
-    Event-driven rules (Rule.incremental) are evaluated over every case on their first sweep, when the
-    thresholds changed, once every SUPERVISION_FULL_SWEEP_HOURS (24) — catching edits to opening
-    hours, the calendar or item allowances — and when `full=True`; otherwise only over the cases
-    with case events since the previous sweep (SweepMark). The other rules look at every open case
-    each time (their answer moves with the date).
+    Event-driven rules (Rule.incremental) read case histories. They are evaluated over every case on
+    their first sweep, when the thresholds changed, with `everything=True` and when
+    SUPERVISION_HISTORY_DAYS is 0. Once every SUPERVISION_FULL_SWEEP_HOURS (24), with `full=True`
+    and when more than SCOPE_LIMIT cases have new events, a full pass re-judges the recent cases
+    (open, or submitted or concluded within SUPERVISION_HISTORY_DAYS (7) days before `today`) and
+    every case with new events — catching edits to opening hours, the calendar or item allowances
+    and direct database edits for those cases; the alerts of older cases are neither opened nor
+    closed by it. Otherwise only the cases with case events since the previous sweep (SweepMark)
+    are looked at. The other rules look at every open case each time (their answer moves with the
+    date).
     """
     ctx = Context.make(today, now, **thresholds)
     out = {"opened": 0, "closed": 0, "rules": {}}
     full_rules = []
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The rules probe indexes by case id for a few thousand cases; at the default page cost
+            # the planner prefers reading all of cases_case instead. This transaction only.
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL random_page_cost = 1.1")
         top = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         marks = {m.rule: m for m in SweepMark.objects.select_for_update()}
         changed: dict = {}  # after event id -> case ids (or None: too many), read once per sweep
+        recent = None  # the full pass's scope, built once (from the oldest mark: a superset for all)
+        oldest = min((m.event_id for m in marks.values()), default=0) - EVENT_OVERLAP
         for rule in rules if rules is not None else RULES:
             ctx.scope = None
             mark = marks.get(rule.code)
-            if rule.incremental:
+            recorded_full = False
+            if rule.incremental and not (everything or _unbounded_pass_due(mark, ctx)):
+                after = mark.event_id - EVENT_OVERLAP
                 if not (full or _full_sweep_due(mark, ctx)):
-                    ctx.scope = _changed_cases(mark.event_id - EVENT_OVERLAP, changed)
+                    ctx.scope = _changed_cases(after, changed)
                 if ctx.scope is None:
-                    full_rules.append(rule.code)
+                    if recent is None:
+                        recent = _recent_scope(ctx, min(oldest, after))
+                    ctx.scope, recorded_full = recent, True
+                    full_rules.append(f"{rule.code} (recent)")
+            elif rule.incremental:
+                recorded_full = True
+                full_rules.append(rule.code)
             opened, closed = _sync_rule(rule, ctx)
             if rule.incremental:
                 if mark is None:
                     mark = SweepMark(rule=rule.code, full_at=ctx.now)
-                if ctx.scope is None:
+                if recorded_full:
                     mark.full_at = ctx.now
                 mark.event_id, mark.params = max(top, mark.event_id if ctx.scope is not None else 0), ctx.params()
                 mark.save()
@@ -161,6 +223,8 @@ def sweep(today: datetime.date | None = None, *, now: datetime.datetime | None =
             out["rules"][rule.code] = [opened, closed]
             out["opened"] += opened
             out["closed"] += closed
+        if recent is not None:
+            _drop_scope_table()
         if out["opened"] or out["closed"]:
             record(actor=None, action="supervision.sweep", obj_type="sweep", obj_id=ctx.today.isoformat(),
                    after={"opened": out["opened"], "closed": out["closed"]})

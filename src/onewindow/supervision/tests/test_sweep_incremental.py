@@ -98,3 +98,82 @@ def test_incremental_pass_closes_only_cases_in_scope(w, monkeypatch):
         cases.perform(second.number, "review", w.reviewer, {"opinion": "同意"})
     assert sweep(D(2026, 10, 13))["rules"]["offsystem.loop"] == [0, 0]
     assert _open("offsystem.loop") == {first.number}
+
+
+# ---- the daily full pass looks at recent cases only (SUPERVISION_HISTORY_DAYS, default 7) -------
+
+def _conclude(w, case, y, m, d):
+    with at(y, m, d, 15, 0):
+        cases.perform(case.number, "review", w.reviewer, {"opinion": "同意"})
+        cases.perform(case.number, "decide", w.approver, {"result": "approve"})
+
+
+def _hours(w, **kw):
+    type(w.centre).objects.filter(pk=w.centre.pk).update(**kw)
+
+
+def test_full_pass_leaves_alerts_of_old_cases_alone(w, monkeypatch):
+    monkeypatch.setattr(services, "EVENT_OVERLAP", 0)  # old events are not re-read
+    # 2026-10-12 and 2026-10-26 are Mondays; 12:30 is in the centre's lunch break (12:00–13:30)
+    old = accepted(w, 2026, 10, 12, 12, 30)
+    _conclude(w, old, 2026, 10, 12)  # concluded 14 days before the sweep: outside the 7-day window
+    recent = accepted(w, 2026, 10, 26, 12, 30)  # open
+    sweep(D(2026, 10, 26))
+    assert _open("accept.off_hours") == {old.number, recent.number}
+    _hours(w, morning_close=datetime.time(13, 0))  # 12:30 is now within opening hours (no event)
+    res = sweep(D(2026, 10, 26), full=True)
+    assert res["rules"]["accept.off_hours"] == [0, 1]  # only the recent case is re-judged
+    assert _open("accept.off_hours") == {old.number}
+    res = sweep(D(2026, 10, 26), everything=True)
+    assert res["rules"]["accept.off_hours"] == [0, 1]
+    assert _open("accept.off_hours") == set()
+
+
+def test_full_pass_opens_alerts_for_recent_cases_only(w, monkeypatch):
+    monkeypatch.setattr(services, "EVENT_OVERLAP", 0)  # old events are not re-read
+    old = accepted(w, 2026, 10, 12, 9, 15)
+    _conclude(w, old, 2026, 10, 12)
+    recent_done = accepted(w, 2026, 10, 19, 9, 15)  # concluded 2026-10-19 = today - 7 days: inside
+    _conclude(w, recent_done, 2026, 10, 19)
+    sweep(D(2026, 10, 26))
+    assert _open("accept.off_hours") == set()
+    _hours(w, morning_open=datetime.time(9, 30))  # 09:15 is now before opening
+    assert sweep(D(2026, 10, 26), full=True)["rules"]["accept.off_hours"] == [1, 0]
+    assert _open("accept.off_hours") == {recent_done.number}
+    assert sweep(D(2026, 10, 26), full=True)["rules"]["accept.off_hours"] == [0, 0]  # idempotent
+    assert sweep(D(2026, 10, 26), everything=True)["rules"]["accept.off_hours"] == [1, 0]
+    assert _open("accept.off_hours") == {old.number, recent_done.number}
+
+
+def test_full_pass_rejudges_old_cases_with_new_events(w, monkeypatch):
+    monkeypatch.setattr(services, "EVENT_OVERLAP", 0)
+    old = accepted(w, 2026, 10, 12, 12, 30)
+    _conclude(w, old, 2026, 10, 12)
+    sweep(D(2026, 10, 26))
+    assert _open("accept.off_hours") == {old.number}
+    _hours(w, morning_close=datetime.time(13, 0))
+    with at(2026, 10, 26, 10):
+        cases.perform(old.number, "deliver", w.clerk, {"method": "window"})  # a late event
+    monkeypatch.setattr(services, "SCOPE_LIMIT", 0)  # too many changed cases: the full pass instead
+    assert sweep(D(2026, 10, 26))["rules"]["accept.off_hours"] == [0, 1]
+    assert _open("accept.off_hours") == set()
+
+
+def test_first_sweep_and_new_thresholds_judge_every_case(w, monkeypatch):
+    monkeypatch.setattr(services, "EVENT_OVERLAP", 0)  # old events are not re-read
+    old = accepted(w, 2026, 10, 12, 12, 30)
+    _conclude(w, old, 2026, 10, 12)
+    assert sweep(D(2026, 12, 31))["rules"]["accept.off_hours"] == [1, 0]  # no mark yet: all history
+    _hours(w, morning_close=datetime.time(13, 0))
+    assert sweep(D(2026, 12, 31), full=True)["rules"]["accept.off_hours"] == [0, 0]
+    assert sweep(D(2026, 12, 31), instant_seconds=30)["rules"]["accept.off_hours"] == [0, 1]
+
+
+def test_history_days_zero_makes_every_full_pass_unbounded(w, monkeypatch, settings):
+    monkeypatch.setattr(services, "EVENT_OVERLAP", 0)  # old events are not re-read
+    old = accepted(w, 2026, 10, 12, 12, 30)
+    _conclude(w, old, 2026, 10, 12)
+    sweep(D(2026, 12, 31))
+    _hours(w, morning_close=datetime.time(13, 0))
+    settings.SUPERVISION_HISTORY_DAYS = 0
+    assert sweep(D(2026, 12, 31), full=True)["rules"]["accept.off_hours"] == [0, 1]
