@@ -1,5 +1,6 @@
 """Helpers shared by the benchmarks: logging and loopback-only PostgreSQL command lines."""
 
+import http.client
 import time
 import urllib.parse
 
@@ -20,3 +21,20 @@ def pg_parts(url):
 
 def pg_cmd(tool, p, *args):
     return [tool, "-h", p["host"], "-p", p["port"], "-U", p["user"], *args]
+
+
+def wait_ready(port, proc, limit=60.0):
+    """Wait until the server subprocess `proc` answers on 127.0.0.1:port."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited early with code {proc.returncode}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/v1/workdays/")
+            c.getresponse().read()
+            c.close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not answer within {limit:.0f} s")

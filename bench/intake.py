@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import log, pg_cmd, pg_parts  # noqa: E402
+from common import log, pg_cmd, pg_parts, wait_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -188,22 +188,6 @@ def cpu_seconds(pid):
     except (OSError, IndexError, ValueError):
         return None
     return total
-
-
-def wait_ready(port, proc, limit=60.0):
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited early with code {proc.returncode}")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/api/v1/workdays/")
-            c.getresponse().read()
-            c.close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("server did not answer within 60 s")
 
 
 class WaitSampler(threading.Thread):
