@@ -4,10 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class SmsCodeForm(forms.Form):
-    phone = forms.CharField(label=_("手机号"), max_length=20)
-
-
 class _RegisterBase(forms.Form):
     phone = forms.CharField(label=_("手机号"), max_length=20)
     code = forms.CharField(label=_("短信验证码"), max_length=6)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from onewindow.api.errors import ServiceError, error_body
 from onewindow.portal import services as portal_services
 
-from .forms import OrgRegisterForm, PersonRegisterForm, SmsCodeForm
+from .forms import OrgRegisterForm, PersonRegisterForm
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -18,8 +18,7 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 @require_POST
 def send_code(request):
     """POST phone → 200 {"sent": true}; bad phone 400, too frequent 429 (contract error body)."""
-    form = SmsCodeForm(request.POST)
-    phone = form.data.get("phone", "")
+    phone = request.POST.get("phone", "")  # request_sms_code validates it
     try:
         portal_services.request_sms_code(phone, "register")
     except ServiceError as exc:

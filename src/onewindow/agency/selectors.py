@@ -6,16 +6,18 @@ from django.db.models.functions import Substr
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound
 from onewindow.cases.models import Case, CaseEvent, Channel, State
-from onewindow.cases.selectors import cases_visible_to, region_prefix
+from onewindow.cases.selectors import cases_visible_to
 from onewindow.catalog.models import ItemVersion
+from onewindow.catalog.selectors import current_versions
 from onewindow.regions.models import Region, Site
+from onewindow.regions.selectors import region_prefix
 
 from .models import Project
 
 
 def search_items(q: str, limit: int = 20) -> QuerySet:
     """Current published items matching a name or code, for the filing form."""
-    qs = ItemVersion.objects.filter(is_current=True, status="published").select_related("item__department")
+    qs = current_versions()
     q = (q or "").strip()
     if not q:
         return qs.none()
@@ -23,8 +25,7 @@ def search_items(q: str, limit: int = 20) -> QuerySet:
 
 
 def get_item(code: str) -> ItemVersion | None:
-    return (ItemVersion.objects.filter(item__code=code, is_current=True, status="published")
-            .select_related("item__department").first())
+    return current_versions().filter(item__code=code).first()
 
 
 def station_dashboard(agent) -> dict:

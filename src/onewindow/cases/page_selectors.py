@@ -3,24 +3,20 @@ the materials checklist, the window queue and the desk rows with working days le
 
 import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onewindow.accounts.models import Role, User
 from onewindow.catalog.models import Bundle, ItemVersion
+from onewindow.catalog.selectors import current_versions
 from onewindow.licences.selectors import licences_of_holder
-from onewindow.workdays.models import CalendarDay
-from onewindow.workdays.selectors import ordinal_of
+from onewindow.workdays.selectors import ordinal_at, ordinal_of
 
 from .models import Case, State
 from .selectors import cases_visible_to, todo_list
 from .services import bundle_materials
 
 WINDOW_QUEUE_STATES = (State.SUBMITTED, State.PENDING_MATERIALS, State.CONCLUDED)
-
-
-def current_versions() -> QuerySet:
-    return ItemVersion.objects.filter(is_current=True, status="published").select_related("item__department")
 
 
 def search_catalogue(q: str, *, limit: int = 20) -> tuple[list, list]:
@@ -91,9 +87,7 @@ def window_queue(user) -> QuerySet:
 
 def with_due_ordinal(qs: QuerySet) -> QuerySet:
     """Annotate `due_ordinal`: the working-day ordinal of the due date, in the same query."""
-    return qs.annotate(
-        due_ordinal=Subquery(CalendarDay.objects.filter(date=OuterRef("due_date")).values("ordinal")[:1])
-    )
+    return qs.annotate(due_ordinal=ordinal_at("due_date"))
 
 
 def desk_list(user) -> QuerySet:

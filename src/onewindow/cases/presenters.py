@@ -1,5 +1,6 @@
 """Plain-dict views of cases for the API and templates."""
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -80,11 +81,7 @@ def bundle_dict(filing, user) -> dict:
     for c in children:
         days = None
         if c.accepted_on:
-            end = c.concluded_on
-            if end is None:
-                from django.utils import timezone
-
-                end = timezone.localdate()
+            end = c.concluded_on or timezone.localdate()
             days = max(0, workdays_between(c.accepted_on, end) - c.suspended_workdays)
         part = {"number": c.number, "item": c.item.code, "item_name": c.item_version.name,
                 "department": c.department.name, "state": c.state, "state_label": str(c.get_state_display()),

@@ -17,6 +17,7 @@ from onewindow.accounts.models import Role
 from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
 from onewindow.catalog.models import Bundle, ItemVersion
+from onewindow.catalog.selectors import current_versions
 from onewindow.regions.models import Site, SiteKind, SiteLevel
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
@@ -152,11 +153,7 @@ def _check_channel(actor, channel: str) -> None:
 
 
 def _resolve_version(item_code: str) -> ItemVersion:
-    version = (
-        ItemVersion.objects.select_related("item__department", "licence_type")
-        .filter(item__code=item_code, is_current=True, status="published")
-        .first()
-    )
+    version = current_versions().filter(item__code=item_code).first()
     if version is None:
         raise NotFound(f"事项 {item_code} 不存在或未发布", fields={"item": "未知事项编码"})
     return version

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -41,7 +42,7 @@ from .models import (
     ServiceItem,
     Subject,
 )
-from .serialize import item_to_dict, normalize_item_dict
+from .serialize import SMALLINT_MAX, item_to_dict, normalize_item_dict
 
 ITEM_SHEET, MATERIAL_SHEET, FEE_SHEET = "事项", "材料", "收费"
 
@@ -186,6 +187,8 @@ def _steps_cell(steps: list) -> str:
 
 def export_catalogue(versions) -> Workbook:
     """A workbook with sheets 事项, 材料, 收费 for the given item versions (normally the current ones)."""
+    if isinstance(versions, QuerySet):
+        versions = versions.prefetch_related("materials__licence_type", "fees")
     types, _ = _labels(ItemType)
     subjects, _ = _labels(Subject)
     depths, _ = _labels(OnlineDepth)
@@ -329,6 +332,8 @@ class _RowCheck:
             number = int(text)
         if number < minimum:
             self.fail(column, f"不能小于 {minimum}")
+        elif number > SMALLINT_MAX:
+            self.fail(column, f"不能大于 {SMALLINT_MAX}")
         return number
 
     def boolean(self, value, column, default: bool) -> bool:

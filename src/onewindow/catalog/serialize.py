@@ -170,11 +170,11 @@ def item_to_dict(version: ItemVersion) -> dict:
             "licence_type": m.licence_type.code if m.licence_type_id else "",
             "note": m.note,
         }
-        for m in version.materials.select_related("licence_type").order_by("order", "code")
+        for m in version.materials.all()  # Meta ordering (order, code); prefetch-friendly
     ]
     data["fees"] = [
         {"name": f.name, "standard": f.standard, "basis": f.basis, "enterprise_related": f.enterprise_related}
-        for f in version.fees.order_by("order", "id")
+        for f in version.fees.all()  # Meta ordering (order, id)
     ]
     return data
 
@@ -196,6 +196,9 @@ def _bool(value, field: str, errors: dict) -> bool:
     return False
 
 
+SMALLINT_MAX = 32767  # the days, copies and order columns are PositiveSmallIntegerField
+
+
 def _int(value, field: str, errors: dict) -> int:
     if isinstance(value, bool):
         errors[field] = "应为整数"
@@ -215,6 +218,8 @@ def _int(value, field: str, errors: dict) -> int:
             return 0
     if result < 0:
         errors[field] = "不能为负数"
+    elif result > SMALLINT_MAX:
+        errors[field] = f"不能大于 {SMALLINT_MAX}"
     return result
 
 

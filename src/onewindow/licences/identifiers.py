@@ -54,7 +54,7 @@ USCC_CHECK_ERROR = "统一社会信用代码校验位错误，请核对代码"
 USCC_ORG_CODE_ERROR = "统一社会信用代码中的组织机构代码（第9至17位）校验码错误"
 
 
-def _normalize(value) -> str:
+def normalize_identifier(value) -> str:
     """Full-width to half-width, surrounding/inner spaces and hyphens removed, upper case."""
     if value is None:
         return ""
@@ -67,7 +67,7 @@ def _normalize(value) -> str:
 
 def validate_id_number(value: str) -> str:
     """Return the normalised 18-character ID number, or raise ServiceError(fields={"id_number"})."""
-    number = _normalize(value)
+    number = normalize_identifier(value)
     if not _ID_RE.match(number):
         raise ServiceError(ID_FORMAT_ERROR, fields={"id_number": ID_FORMAT_ERROR})
     try:
@@ -108,7 +108,7 @@ def org_code_check_char(body: str) -> str:
 
 def is_valid_org_code(code: str) -> bool:
     """True when a 9-character organisation code carries the right GB 11714 check character."""
-    code = _normalize(code)
+    code = normalize_identifier(code)
     if len(code) != 9 or not re.match(r"^[0-9A-Z]{8}[0-9X]$", code):
         return False
     return org_code_check_char(code[:8]) == code[8]
@@ -124,7 +124,7 @@ def uscc_check_char(first17: str) -> str:
 
 def validate_uscc(value: str) -> str:
     """Return the normalised 18-character USCC, or raise ServiceError(fields={"uscc"})."""
-    code = _normalize(value)
+    code = normalize_identifier(value)
     if not _USCC_RE.match(code):
         raise ServiceError(USCC_FORMAT_ERROR, fields={"uscc": USCC_FORMAT_ERROR})
     if code[17] != uscc_check_char(code[:17]):

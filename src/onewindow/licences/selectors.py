@@ -1,18 +1,16 @@
 """Reads of the licences app: which licences a holder has, lookups by number or code."""
 
 import datetime
-import re
-import unicodedata
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .identifiers import normalize_identifier
 from .models import EnterpriseRegistration, Licence, LicenceStatus
 
 
 def _holder_key(holder_id) -> str:
-    text = unicodedata.normalize("NFKC", str(holder_id or ""))
-    return re.sub(r"[\s\-]", "", text).upper()
+    return normalize_identifier(holder_id)
 
 
 def valid_licences(*, today: datetime.date | None = None) -> QuerySet[Licence]:

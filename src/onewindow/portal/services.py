@@ -68,11 +68,12 @@ def normalise_phone(phone: str) -> str:
     return phone
 
 
-@transaction.atomic
 def _serialise(key: str) -> None:
     """Make concurrent count-then-insert rate checks on one key take turns (call inside a
     transaction): a transaction-scoped advisory lock on PostgreSQL; SQLite's IMMEDIATE
     transactions already serialise writers."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("_serialise must run inside the caller's transaction")
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
@@ -144,6 +145,10 @@ def _register(*, kind, phone, password, code, name, ident_field, ident, email, l
     _check_password(password)
     _consume_code(phone, code, "register")
     with transaction.atomic():
+        # Checked again under per-phone and per-identity locks: two sign-ups at once cannot both pass.
+        _serialise(f"register:{phone}")
+        _serialise(f"register:{ident_field}:{ident}")
+        _check_account_free(phone, ident_field, ident)
         User = get_user_model()
         user = User(username=phone, role=Role.APPLICANT, display_name=name, phone=phone, applicant_kind=kind,
                     email=(email or "").strip(), legal_representative=legal_representative,
@@ -293,7 +298,6 @@ def withdraw_online(*, user, number: str, reason: str = ""):
 # ---------------------------------------------------------------- tracking rate limit
 
 
-@transaction.atomic
 @transaction.atomic
 def count_track_attempt(client: str) -> None:
     """Count one public lookup for `client`; raise RateLimited (429) past the limit."""

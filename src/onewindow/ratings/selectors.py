@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from onewindow.accounts.models import Role
-from onewindow.cases.selectors import region_prefix
+from onewindow.regions.selectors import region_prefix
 
 from .models import Rating, Rectification
 

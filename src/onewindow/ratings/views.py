@@ -58,7 +58,7 @@ def rectifications(request):
     if not _can_see_list(request.user):
         raise PermissionDenied
     status = request.GET.get("status", "open")
-    qs = selectors.rectifications_visible_to(request.user).prefetch_related("notes")
+    qs = selectors.rectifications_visible_to(request.user).prefetch_related("notes__author")
     if status in ("open", "rectified", "not_rectified"):
         qs = qs.filter(status=status)
     return render(request, "ratings/rectifications.html", {"rectifications": qs[:200], "status": status})

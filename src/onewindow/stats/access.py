@@ -4,7 +4,7 @@ import datetime
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Forbidden, ServiceError
-from onewindow.cases.selectors import region_prefix
+from onewindow.regions.selectors import region_prefix
 
 STATS_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 

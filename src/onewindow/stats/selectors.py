@@ -20,16 +20,16 @@ import functools
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from onewindow.cases.models import Case, Channel, State
-from onewindow.cases.selectors import region_prefix
 from onewindow.catalog.models import Department, ItemVersion
 from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
+from onewindow.regions.selectors import region_prefix
 from onewindow.supervision.models import Alert, Card
-from onewindow.workdays.models import CalendarDay
+from onewindow.workdays.selectors import ordinal_at
 
 SH = ZoneInfo("Asia/Shanghai")
 DONE_STATES = (State.CONCLUDED, State.DELIVERED)
@@ -91,7 +91,7 @@ def _department_filter(department):
         return Q()
     if isinstance(department, Department):
         return Q(department_id=department.pk)
-    if isinstance(department, int) or (isinstance(department, str) and department.isdigit()):
+    if isinstance(department, int) or (isinstance(department, str) and department.isdecimal() and department.isascii()):
         return Q(department_id=int(department))
     return Q(department__code=department)
 
@@ -121,15 +121,11 @@ def _conditions(date_from, date_to):
     return received, accepted, concluded
 
 
-def _ordinal(field):
-    return Subquery(CalendarDay.objects.filter(date=OuterRef(field)).values("ordinal")[:1], output_field=IntegerField())
-
-
 def actual_days_expression():
     """Stored actual working days; otherwise ordinal(concluded_on) - ordinal(accepted_on) - suspended workdays."""
     return Coalesce(
         F("actual_workdays"),
-        _ordinal("concluded_on") - _ordinal("accepted_on") - F("suspended_workdays"),
+        ordinal_at("concluded_on") - ordinal_at("accepted_on") - F("suspended_workdays"),
         output_field=IntegerField(),
     )
 
@@ -196,7 +192,7 @@ def catalogue_rates(region=None, department=None) -> dict:
     if department not in (None, ""):
         if isinstance(department, Department):
             department = department.pk
-        if isinstance(department, int) or str(department).isdigit():
+        if isinstance(department, int) or (str(department).isdecimal() and str(department).isascii()):
             depts, versions = depts.filter(pk=int(department)), versions.filter(item__department_id=int(department))
         else:
             depts, versions = depts.filter(code=department), versions.filter(item__department__code=department)

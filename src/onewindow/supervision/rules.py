@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncTime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.cases.models import Case, CaseEvent, Channel, Notice, NoticeKind, State
 from onewindow.ratings.models import RectificationStatus
 from onewindow.workdays.models import CalendarDay
+from onewindow.workdays.selectors import ordinal_at
 
 from .models import Level
 
@@ -104,8 +105,7 @@ def _day_start(d: datetime.date) -> datetime.datetime:
 
 
 def _with_due_ordinal(qs: QuerySet) -> QuerySet:
-    due_ord = CalendarDay.objects.filter(date=OuterRef("due_date")).values("ordinal")[:1]
-    return qs.annotate(due_ordinal=Subquery(due_ord))
+    return qs.annotate(due_ordinal=ordinal_at("due_date"))
 
 
 # ---- deadline warnings ----------------------------------------------------------------------

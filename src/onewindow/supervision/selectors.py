@@ -5,9 +5,9 @@ from django.db.models import Count, QuerySet
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Forbidden
 from onewindow.cases.models import CaseEvent
-from onewindow.cases.selectors import region_prefix
 from onewindow.catalog.models import Department
 from onewindow.regions.models import Window
+from onewindow.regions.selectors import region_prefix
 
 from .models import Alert, Card, Level
 

@@ -10,16 +10,15 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from onewindow.accounts.models import Role
 from onewindow.api.errors import Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent
-from onewindow.cases.selectors import region_prefix
 from onewindow.catalog.models import Department
 from onewindow.regions.models import Window
 
 from .models import Alert, Card, CardColour, CardTarget, SweepMark
 from .rules import DEADLINE_RULES, RULES, SH, Context, Rule
+from .selectors import can_supervise, scope_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -259,13 +258,9 @@ def on_case_changed(sender, case=None, **kwargs) -> None:
 
 def _require_supervisor(actor) -> str:
     """The region prefix the actor supervises ("" = everywhere for the administrator)."""
-    if actor is None or not actor.is_authenticated:
-        raise Forbidden("需要电子监察员身份")
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return ""
-    if actor.role != Role.SUPERVISOR or not actor.region_id:
+    if not can_supervise(actor):
         raise Forbidden("仅电子监察员可以亮牌")
-    return region_prefix(actor.region_id)
+    return scope_prefix(actor)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ import logging
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models import Exists, IntegerField, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from onewindow.api.errors import ServiceError
@@ -128,3 +128,11 @@ def is_workday(d: date) -> bool:
 def ordinal_of(d: date) -> int:
     """Working days from the first stored day up to and including `d`."""
     return _row(_as_date(d, "date"), "date", "ordinal")[0]
+
+
+def ordinal_at(field: str) -> Subquery:
+    """SQL expression: the working-day ordinal of the date in column `field` of the outer query.
+
+    `ordinal_at("concluded_on") - ordinal_at("accepted_on")` is the working days between them, in SQL.
+    """
+    return Subquery(CalendarDay.objects.filter(date=OuterRef(field)).values("ordinal")[:1], output_field=IntegerField())

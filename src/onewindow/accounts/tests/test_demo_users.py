@@ -2,7 +2,6 @@ import pytest
 from stdnum.cn import ric
 
 from onewindow.accounts import demo as accounts_demo
-from onewindow.accounts import selectors
 from onewindow.accounts.models import ApiToken, User
 from onewindow.audit.models import AuditEntry
 from onewindow.catalog.models import Department
@@ -132,17 +131,6 @@ def test_uses_an_existing_department_and_makes_department_windows():
     )
     # stationed departments only, ordered by (order, code): 市场监管 (order 0) then 人社 (order 1)
     assert dict(dept_windows.values_list("department__code", "number")) == {"SCJG-X": "21", "SZ-RS": "22"}
-
-
-def test_scope_selectors(demo):
-    u = {x.username: x for x in User.objects.select_related("site").filter(username__in=USERNAMES)}
-    assert selectors.user_site_region_code(u["agent1"]) == "341302"
-    assert selectors.user_site_region_code(u["window1"]) == "341300"
-    assert selectors.user_site_region_code(u["citizen1"]) == "341300"  # no site: the city
-    assert selectors.scope_region_prefix(u["supervisor1"]) == "3413"
-    assert selectors.scope_region_prefix(u["supervisor_yq"]) == "341302"
-    assert selectors.scope_region_prefix(u["agent1"]) == "341302001"
-    assert [x.username for x in selectors.users_with_role("supervisor")] == ["supervisor1", "supervisor_yq"]
 
 
 def test_admin_pages(client, demo):

@@ -262,3 +262,12 @@ def test_admin_add_creates_item_through_services(dept, client, django_user_model
     v = ItemVersion.objects.get(item__code="SZ-SCJG-XK-0009")
     assert (v.version, v.status, v.name, v.materials.count(), v.fees.count()) == (1, "published", "食品生产许可", 2, 1)
     assert AuditEntry.objects.filter(action="catalog.item.create", object_id="SZ-SCJG-XK-0009").exists()
+
+
+def test_days_beyond_the_column_range_are_a_field_error_not_a_database_error():
+    from onewindow.catalog.serialize import normalize_item_dict
+
+    with pytest.raises(ServiceError) as exc:
+        normalize_item_dict({"code": "X-1", "department": "D", "name": "某事项", "type": "licensing",
+                             "statutory_days": 40000, "committed_days": 1})
+    assert exc.value.fields["statutory_days"] == "不能大于 32767"

@@ -140,3 +140,11 @@ def test_excel_export(w):
     assert summary["收件量"] == 8 and summary["办结率"] == 0.8333
     ranking = list(wb.worksheets[1].iter_rows(values_only=True))
     assert ranking[1][1] == "市市场监督管理局" and ranking[2][1] == "市公安局" and ranking[2][-1] == "末位"
+
+
+def test_non_ascii_digit_department_is_not_a_500(w):
+    # "²".isdigit() is True but int("²") fails: the filter must treat it as an (unknown) code.
+    r = _client(w.admin).get("/api/v1/stats/summary?from=2026-03-01&to=2026-03-31&department=²")
+    assert r.status_code < 500
+    if r.status_code == 200:
+        assert r.json()["received"] == 0
