@@ -220,10 +220,17 @@ class WaitSampler(threading.Thread):
         return "; ".join(f"{k}: {v / self.samples:.1f}" for k, v in top)
 
 
-def run_load(env, info, args):
+FLOORS = {"noop": "no-op endpoints", "auth": "no-op endpoints + token authentication"}
+
+
+def run_load(env, info, args, floor=None):
+    """The load against the real API, or with `floor` ("noop" or "auth") against bench/floor/."""
     server_env = {**env, "ONEWINDOW_CONN_MAX_AGE": "60"}
+    if floor:
+        server_env.update(DJANGO_SETTINGS_MODULE="floor_settings", FLOOR_AUTH="1" if floor == "auth" else "0",
+                          PYTHONPATH=os.pathsep.join([str(ROOT / "bench" / "floor"), env.get("PYTHONPATH", "")]))
     cmd = [str(BIN / "onewindow"), "serve", "--host", "127.0.0.1", "--port", str(args.port),
-           "--threads", str(args.threads)]
+           "--threads", str(args.threads)] + (["--workers", str(args.workers)] if args.workers else [])
     log("starting " + " ".join(cmd[1:]))
     errlog = open(args.server_log, "w")  # noqa: SIM115 (closed after the server stops)
     proc = subprocess.Popen(cmd, env=server_env, stdout=subprocess.DEVNULL, stderr=errlog)
@@ -327,7 +334,17 @@ def write_docs(text):
     DOCS.write_text(new, encoding="utf-8")
 
 
-def render(args, mach, info, load, pg, ratio, ok, notes):
+def _floor_rows(floors, pg) -> str:
+    rows = []
+    for key, res in floors.items():
+        cpu = (f"; server CPU {1000 * res['server_cpu_s'] / res['pairs']:.1f} ms per pair"
+               if res["server_cpu_s"] is not None and res["pairs"] else "")
+        rows.append(f"| same load on the {FLOORS[key]} (bench/floor/) | {res['pairs_per_s']:.1f} pairs/s "
+                    f"(ratio {res['pairs_per_s'] / pg['tps']:.3f}; {res['errors']} errors{cpu}) |\n")
+    return "".join(rows)
+
+
+def render(args, mach, info, load, pg, ratio, ok, notes, floors=None):
     today = datetime.date.today().isoformat()
     cpu_per_pair = (f"{1000 * load['server_cpu_s'] / load['pairs']:.0f} ms ({load['server_cpu_s'] / args.seconds:.2f} "
                     "CPUs busy on average)") if load["server_cpu_s"] is not None and load["pairs"] else "n/a"
@@ -347,7 +364,9 @@ demo data; window1 (clerk at SZ-CENTRE) gets API tokens. `onewindow serve --port
 each on one keep-alive connection for {args.seconds} s, repeat: `POST /api/v1/cases` (channel window, item
 {item['item']} {item['name']} of {DEPARTMENT}, required materials {', '.join(item['materials'])}, a fresh valid
 ID number) then `POST /api/v1/cases/{{n}}/actions/accept`. A pair counts when both return 201/200 before the
-deadline. Then, with the server stopped, pgbench TPC-B on the same PostgreSQL: `pgbench -i -s 10 ow_pgbench`,
+deadline. The same client then drives the no-op twin of the two endpoints (bench/floor/: same server,
+settings and middleware, the real filing schema validated, no work), without and with the real token
+authentication: the most this server stack can do on this machine. Then, with the server stopped, pgbench TPC-B on the same PostgreSQL: `pgbench -i -s 10 ow_pgbench`,
 `pgbench -c {args.pg_clients} -j 2 -T {args.pg_seconds}`; its tps excludes connection time.
 
 | measure | value |
@@ -361,7 +380,7 @@ deadline. Then, with the server stopped, pgbench TPC-B on the same PostgreSQL: `
 | pair latency p50 / p95 | {load['pair_p50']:.0f} ms / {load['pair_p95']:.0f} ms |
 | pgbench TPC-B tps (-c {args.pg_clients} -j 2, scale 10) | {pg['tps']:.0f} |
 | ratio pairs/s ÷ pgbench tps | **{ratio:.3f}** (target ≥ {TARGET_FACTOR}: {'met' if ok else 'NOT met'}) |
-{(chr(10) + 'Backends not idle, average per 0.5 s sample (wait event, state): ' + load['waits'] + chr(10)) if load['waits'] else ''}{notes}"""
+{_floor_rows(floors or {}, pg)}{(chr(10) + 'Backends not idle, average per 0.5 s sample (wait event, state): ' + load['waits'] + chr(10)) if load['waits'] else ''}{notes}"""
 
 
 def main(argv=None):
@@ -371,12 +390,16 @@ def main(argv=None):
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--port", type=int, default=8199)
-    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=0, help="gunicorn worker processes (default: serve's own)")
     ap.add_argument("--pg-clients", type=int, default=16)
     ap.add_argument("--pg-seconds", type=int, default=20)
     ap.add_argument("--sample-waits", action="store_true", help="sample pg_stat_activity wait events during the load")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--notes", default="", help="a paragraph appended to the docs section")
+    ap.add_argument("--no-floor", action="store_true", help="skip the no-op twin runs (bench/floor/)")
+    ap.add_argument("--load-only", action="store_true",
+                    help="only the HTTP load (no pgbench, no docs): for comparing server settings")
     ap.add_argument("--server-log", default=os.environ.get("BENCH_SERVER_LOG", "/tmp/ow-bench-server.log"))
     args = ap.parse_args(argv)
 
@@ -400,6 +423,14 @@ def main(argv=None):
     for e in load["first_errors"]:
         log("error: " + e)
 
+    if args.load_only:
+        return 0 if load["errors"] == 0 else 1
+    floors = {}
+    for floor in ([] if args.no_floor else FLOORS):
+        floors[floor] = run_load(env, info, args, floor=floor)
+        log(f"floor ({FLOORS[floor]}): {floors[floor]['pairs_per_s']:.1f} pairs/s, {floors[floor]['errors']} errors"
+            + (f", server CPU {1000 * floors[floor]['server_cpu_s'] / floors[floor]['pairs']:.1f} ms per pair"
+               if floors[floor]["server_cpu_s"] is not None and floors[floor]["pairs"] else ""))
     pg = run_pgbench(p, args)
     target = TARGET_FACTOR * pg["tps"]
     ratio = load["pairs_per_s"] / pg["tps"] if pg["tps"] else float("nan")
@@ -409,10 +440,12 @@ def main(argv=None):
     print(f"pgbench tps         {pg['tps']:.1f}")
     print(f"target (0.15 x tps) {target:.1f}")
     print(f"ratio               {ratio:.3f}  -> {'MET' if ok else 'NOT MET'}")
+    for key, res in floors.items():
+        print(f"floor {key:13s} {res['pairs_per_s']:.1f} pairs/s (ratio {res['pairs_per_s'] / pg['tps']:.3f})")
     if not args.no_docs:
         mach = machine()
         notes = ("\n" + args.notes.strip() + "\n") if args.notes.strip() else ""
-        write_docs(render(args, mach, info, load, pg, ratio, ok, notes))
+        write_docs(render(args, mach, info, load, pg, ratio, ok, notes, floors))
         log(f"wrote {DOCS.relative_to(ROOT)}")
     return 0 if load["errors"] == 0 else 1
 

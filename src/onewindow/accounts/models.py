@@ -52,6 +52,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        # One applicant account per phone, ID number and credit code (registration also checks
+        # under per-key locks, with a clear message; these hold whatever writes the table).
+        constraints = [
+            models.UniqueConstraint(fields=[name], condition=models.Q(role="applicant") & ~models.Q(**{name: ""}),
+                                    name=f"applicant_unique_{name}")
+            for name in ("phone", "id_number", "uscc")
+        ]
 
     def __str__(self):
         return self.display_name or self.username

@@ -28,8 +28,12 @@ def get_item(code: str) -> ItemVersion | None:
     return current_versions().filter(item__code=code).first()
 
 
+DASHBOARD_ROWS = 50  # rows per list on the station dashboard; the headings give the full counts
+
+
 def station_dashboard(agent) -> dict:
-    """The station's cases by state (green channel first, then due date) and results awaiting delivery."""
+    """The station's cases by state (green channel first, then due date) and the results awaiting
+    delivery (longest waiting first), each list cut at DASHBOARD_ROWS."""
     qs = cases_visible_to(agent).select_related("department", "item_version")
     counts = dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     by_state = []
@@ -37,11 +41,12 @@ def station_dashboard(agent) -> dict:
         if s == State.CONCLUDED:
             continue
         rows = list(qs.filter(state=s).order_by("-green_channel", F("due_date").asc(nulls_last=True),
-                                                "-submitted_at")[:50])
+                                                "-submitted_at")[:DASHBOARD_ROWS])
         if rows:
             by_state.append({"state": s.value, "label": s.label, "count": counts.get(s.value, 0), "cases": rows})
-    awaiting = list(qs.filter(state=State.CONCLUDED).order_by("concluded_at", "number"))
-    return {"by_state": by_state, "awaiting_delivery": awaiting, "counts": counts}
+    awaiting = list(qs.filter(state=State.CONCLUDED).order_by("concluded_at", "number")[:DASHBOARD_ROWS])
+    return {"by_state": by_state, "awaiting_delivery": awaiting,
+            "awaiting_count": counts.get(State.CONCLUDED.value, 0), "counts": counts}
 
 
 def network_volume(user) -> dict:

@@ -56,6 +56,15 @@ class SuspendKind(models.TextChoices):
     OTHER = "other", _("其他特别程序")
 
 
+def mask_name(kind: str, name: str) -> str:
+    """An applicant's name as the public may see it: an organisation's in full, a person's
+    surname only (张三 → 张*)."""
+    name = name or ""
+    if kind == ApplicantKind.ORG:
+        return name
+    return (name[0] + "*" * (len(name) - 1)) if len(name) > 1 else "*"
+
+
 class NumberSequence(models.Model):
     """Daily sequence per 6-digit region code; the row is locked while a number is drawn."""
 
@@ -171,10 +180,7 @@ class Case(models.Model):
 
     @property
     def masked_name(self) -> str:
-        name = self.applicant_name or ""
-        if self.applicant_kind == ApplicantKind.ORG or len(name) <= 1:
-            return name if self.applicant_kind == ApplicantKind.ORG else "*"
-        return name[0] + "*" * (len(name) - 1)
+        return mask_name(self.applicant_kind, self.applicant_name)
 
 
 class MaterialStatus(models.TextChoices):

@@ -39,8 +39,14 @@ def cases_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
     return qs.none()
 
 
-def get_case_for(user, number: str, *, for_update: bool = False) -> Case:
-    qs = cases_visible_to(user).select_related("item", "item_version", "department", "site", "window", "clerk")
+# What the case page and the API's case view read besides the case row.
+CASE_RELATED = ("item", "item_version", "department", "site", "window", "clerk")
+# What an action and its JSON answer (presenters.case_dict) read: fewer joins under the row lock.
+ACTION_RELATED = ("item", "item_version", "department", "site", "bundle_filing")
+
+
+def get_case_for(user, number: str, *, for_update: bool = False, related=CASE_RELATED) -> Case:
+    qs = cases_visible_to(user).select_related(*related)
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:

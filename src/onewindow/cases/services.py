@@ -9,7 +9,8 @@ import datetime
 import re
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import IntegerField, Max, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -37,7 +38,7 @@ from .models import (
     State,
     SuspendKind,
 )
-from .selectors import get_case_for
+from .selectors import ACTION_RELATED, get_case_for
 from .transitions import PREVIOUS, SAME, TRANSITIONS, allowed_actions
 
 # Sent by the worker after the transaction committed (cases.tasks): case, action, actor.
@@ -59,13 +60,25 @@ def _snapshot(case: Case) -> dict:
     }
 
 
+def _columns(case: Case) -> dict:
+    """The case's column values, to write back only what an action changed (no handler edits
+    a JSON value in place)."""
+    return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+
+
 def _append_event(case: Case, action: str, actor, *, from_state="", to_state="", note="", data=None,
-                  first: bool = False) -> CaseEvent:
-    last = 0 if first else (CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0)
+                  first: bool = False) -> None:
+    """Append the case's next event. The caller holds the case row lock (or just created the case),
+    so the next sequence number is computed inside the INSERT itself."""
+    if first:
+        seq = 1
+    else:
+        last = CaseEvent.objects.filter(case_id=case.pk).values("case_id").annotate(m=Max("seq")).values("m")
+        seq = Coalesce(Subquery(last, output_field=IntegerField()), 0) + 1
     user = actor if getattr(actor, "pk", None) else None
-    return CaseEvent.objects.create(
+    CaseEvent.objects.create(
         case=case,
-        seq=last + 1,
+        seq=seq,
         at=timezone.now(),
         action=action,
         from_state=from_state,
@@ -78,11 +91,23 @@ def _append_event(case: Case, action: str, actor, *, from_state="", to_state="",
     )
 
 
-def _notify_on_commit(case: Case, action: str, actor) -> None:
+def _announce(case: Case, action: str, actor) -> None:
+    """Queue the `case_changed` announcement (cases.tasks).
+
+    With the database queue the task row is written inside the action's own transaction, so it
+    commits or rolls back with the change (no lost and no phantom announcement, and no second
+    commit per request). A backend that runs tasks at once (tests, ONEWINDOW_TASKS=immediate)
+    runs it after the commit instead, so listeners never see an uncommitted case.
+    """
+    from django_tasks_db import DatabaseBackend
+
     from .tasks import announce_case_changed
 
     actor_id = getattr(actor, "pk", None)
-    transaction.on_commit(lambda: announce_case_changed.enqueue(case.pk, action, actor_id))
+    if isinstance(announce_case_changed.get_backend(), DatabaseBackend):
+        announce_case_changed.enqueue(case.pk, action, actor_id)
+    else:
+        transaction.on_commit(lambda: announce_case_changed.enqueue(case.pk, action, actor_id))
 
 
 def _validate_applicant(applicant: dict) -> dict:
@@ -174,8 +199,9 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) ->
             f"未知材料编码：{'、'.join(unknown)}", fields={"materials": f"事项没有这些材料：{', '.join(unknown)}"}
         )
     held = {}
-    for lic in licences_of_holder(holder_id).select_related("licence_type"):
-        held.setdefault(lic.licence_type.code, lic.number)
+    if any(m.licence_type_id for m in materials):
+        for lic in licences_of_holder(holder_id).select_related("licence_type"):
+            held.setdefault(lic.licence_type.code, lic.number)
     rows = []
     for m in materials:
         if m.code in provided:
@@ -233,7 +259,7 @@ def _create_case(*, version, applicant, channel, materials, actor, site, data, a
     )
     record(actor=actor, action="case.file", obj_type="case", obj_id=case.number, after=_snapshot(case),
            site_code=site.code)
-    _notify_on_commit(case, "file", actor)
+    _announce(case, "file", actor)
     return case
 
 
@@ -371,7 +397,9 @@ def perform(number: str, action: str, actor, payload: dict | None = None) -> Cas
 
 def _perform_locked(number, action, actor, payload) -> Case:
     t = TRANSITIONS[action]
-    case = get_case_for(actor, number, for_update=True)
+    case = get_case_for(actor, number, for_update=True, related=ACTION_RELATED)
+    # Handlers and the JSON answer both read the materials: one query, shared.
+    prefetch_related_objects([case], "materials")
     if case.state not in t.sources:
         allowed = allowed_actions(case.state)
         raise Conflict(
@@ -382,6 +410,7 @@ def _perform_locked(number, action, actor, payload) -> Case:
     if actor.role not in t.roles:
         raise Forbidden(f"当前角色不能执行“{t.label}”")
     before = _snapshot(case)
+    columns = _columns(case)
     from_state = case.state
     handler = HANDLERS[action]
     note, data = handler(case, actor, payload)
@@ -389,11 +418,13 @@ def _perform_locked(number, action, actor, payload) -> Case:
         case.state, case.state_before_suspension = case.state_before_suspension or State.ACCEPTED, ""
     elif t.target != SAME:
         case.state = t.target
-    case.save()
+    changed = [name for name, value in _columns(case).items() if value != columns[name]]
+    if changed:
+        case.save(update_fields=changed)
     _append_event(case, action, actor, from_state=from_state, to_state=case.state, note=note, data=data)
     record(actor=actor, action=f"case.{action}", obj_type="case", obj_id=case.number, before=before,
            after=_snapshot(case), site_code=case.site.code)
-    _notify_on_commit(case, action, actor)
+    _announce(case, action, actor)
     return case
 
 

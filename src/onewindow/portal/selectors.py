@@ -2,12 +2,12 @@
 
 import hmac
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from onewindow.api.errors import NotFound
 from onewindow.cases import selectors as case_selectors
-from onewindow.cases.models import ApplicantKind, BundleFiling, Case, CaseEvent
+from onewindow.cases.models import BundleFiling, Case, CaseEvent, mask_name
 from onewindow.cases.transitions import TRANSITIONS
 from onewindow.catalog.models import ItemVersion, OnlineDepth
 
@@ -64,18 +64,13 @@ def _date(value):
 
 
 def public_steps(case) -> list[dict]:
-    """The case's steps for the public: action, label, time; no actor, no notes."""
+    """The case's steps for the public: action, label, time; no actor, no notes.
+    Uses the case's prefetched events when there are (see `track`), else one query."""
     return [
         {"action": e.action, "label": STEP_LABELS[e.action], "at": _date(e.at), "state": e.to_state}
-        for e in CaseEvent.objects.filter(case=case).order_by("seq")
+        for e in case.events.all()  # Meta ordering: by seq
         if e.action in STEP_LABELS
     ]
-
-
-def _mask(kind: str, name: str) -> str:
-    if kind == ApplicantKind.ORG:
-        return name
-    return (name[0] + "*" * (len(name) - 1)) if len(name) > 1 else "*"
 
 
 def _code_matches(stored: str, given: str) -> bool:
@@ -106,13 +101,14 @@ def track(number: str, code: str) -> dict:
     filing = (BundleFiling.objects.select_related("bundle").filter(number=number).first()
               if number and case is None else None)
     if filing is not None and _code_matches(filing.query_code, code):
-        children = filing.cases.select_related("item_version", "department").order_by("id")
+        children = list(filing.cases.select_related("item_version", "department").order_by("id")
+                        .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.order_by("seq"))))
         return {
             "kind": "bundle",
             "number": filing.number,
             "item_name": filing.bundle.name,
             "department": ", ".join(dict.fromkeys(c.department.name for c in children)),
-            "applicant": _mask(filing.applicant_kind, filing.applicant_name),
+            "applicant": mask_name(filing.applicant_kind, filing.applicant_name),
             "state": "",
             "state_label": "",
             "submitted_at": _date(filing.created_at),

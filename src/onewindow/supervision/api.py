@@ -6,6 +6,7 @@ from ninja.security import django_auth
 
 from onewindow.api.auth import bearer
 from onewindow.api.errors import ServiceError
+from onewindow.catalog.selectors import paginate
 
 from . import selectors
 from .models import Level
@@ -16,34 +17,18 @@ PAGE_SIZE = 20
 API_LEVELS = (Level.YELLOW, Level.RED, Level.ANOMALY)
 
 
-def parse_page(raw) -> int:
-    if raw in (None, ""):
-        return 1
-    try:
-        page = int(str(raw).strip())
-    except ValueError:
-        page = 0
-    if page < 1 or page > 100000:
-        raise ServiceError("页码有误", fields={"page": "应为正整数"})
-    return page
-
-
 @router.get("/alerts")
 def alerts(request, level: str | None = None, page: str | None = None):
     user = request.auth if getattr(request.auth, "pk", None) else request.user
     selectors.scope_prefix(user)  # 403 for anyone but supervisors and the administrator
     if level not in (None, "") and level not in API_LEVELS:
         raise ServiceError("预警级别有误", fields={"level": "应为 yellow、red 或 anomaly"})
-    number = parse_page(page)
-    qs = selectors.open_alerts(user, level or None)
-    count = qs.count()
-    start = (number - 1) * PAGE_SIZE
-    rows = qs[start:start + PAGE_SIZE]
+    result = paginate(selectors.open_alerts(user, level or None), page, PAGE_SIZE)
     return {
-        "count": count,
-        "page": number,
+        "count": result.count,
+        "page": result.page,
         "alerts": [
             {"case": a.case.number, "level": a.level, "rule": a.rule, "since": timezone.localtime(a.since).isoformat()}
-            for a in rows
+            for a in result.rows
         ],
     }

@@ -75,36 +75,42 @@ def add_workdays(start: date, days: int) -> tuple[date, bool]:
 
     `days=0` returns `start` itself. The second value is True when any day consulted, from
     `start` to the due date, lies in a year whose schedule is not yet confirmed.
-    Two queries: the ordinal of `start`, then the working day carrying ordinal + days.
+    One query: the working day whose ordinal is the ordinal of `start` plus `days`.
     """
     start = _as_date(start, "start")
     if isinstance(days, bool) or not isinstance(days, int):
         raise ServiceError("工作日数应为整数", fields={"days": "应为非负整数"})
     if days < 0:
         raise ServiceError("工作日数不能为负数", fields={"days": "不能为负数"})
-    ordinal, provisional = _row(start, "start", "ordinal", "provisional")
     if days == 0:
-        return start, provisional
+        return start, _row(start, "start", "provisional")[0]
     if days > MAX_DAYS:
-        hi = CalendarDay.objects.aggregate(hi=Max("date"))["hi"]
-        message = f"自 {start.isoformat()} 起第 {days} 个工作日超出工作日历范围（至 {hi}）"
-        raise ServiceError(message, fields={"days": message})
-    found = (
-        CalendarDay.objects.filter(ordinal=ordinal + days, is_workday=True)
+        _row(start, "start", "ordinal")  # a start outside the calendar is the clearer error
+        raise _beyond(start, days)
+    start_ordinal = CalendarDay.objects.filter(date=start).values("ordinal")[:1]
+    qs = (
+        CalendarDay.objects.filter(ordinal=Subquery(start_ordinal, output_field=IntegerField()) + days, is_workday=True)
         .annotate(
             any_provisional=Exists(
                 CalendarDay.objects.filter(date__gte=start, date__lte=OuterRef("date"), provisional=True)
             )
         )
         .values_list("date", "any_provisional")
-        .first()
     )
-    if found is None:
-        hi = CalendarDay.objects.aggregate(hi=Max("date"))["hi"]
-        message = f"自 {start.isoformat()} 起第 {days} 个工作日超出工作日历范围（至 {hi}）"
-        raise ServiceError(message, fields={"days": message})
+    found = qs.first()
+    if found is None:  # the start or the due date lies outside the calendar (or it was empty): say which
+        _row(start, "start", "ordinal")
+        found = qs.first()
+        if found is None:
+            raise _beyond(start, days)
     due, any_provisional = found
     return due, bool(any_provisional)
+
+
+def _beyond(start: date, days: int) -> ServiceError:
+    hi = CalendarDay.objects.aggregate(hi=Max("date"))["hi"]
+    message = f"自 {start.isoformat()} 起第 {days} 个工作日超出工作日历范围（至 {hi}）"
+    return ServiceError(message, fields={"days": message})
 
 
 def workdays_between(start: date, end: date) -> int:

@@ -96,6 +96,25 @@ def test_dashboard_lists_by_state_and_delivers(client):
     assert client.get("/agency/deliver/x/").status_code == 405
 
 
+def test_dashboard_lists_are_bounded_and_counted(client, monkeypatch):
+    """The delivery list shows the longest-waiting results only; its heading counts them all."""
+    monkeypatch.setattr(selectors, "DASHBOARD_ROWS", 1)
+    w = make_world()
+    with at(2026, 3, 2):
+        a = _file(w)
+        b = _file(w, who=person(VALID_ID_2, "李四"))
+    Case.objects.filter(pk=a.pk).update(state="concluded", concluded_at=datetime.datetime(2026, 3, 6, 9, tzinfo=datetime.UTC),
+                                        concluded_on=datetime.date(2026, 3, 6), result="approve")
+    Case.objects.filter(pk=b.pk).update(state="concluded", concluded_at=datetime.datetime(2026, 3, 5, 9, tzinfo=datetime.UTC),
+                                        concluded_on=datetime.date(2026, 3, 5), result="approve")
+    dash = selectors.station_dashboard(w.agent)
+    assert [c.number for c in dash["awaiting_delivery"]] == [b.number] and dash["awaiting_count"] == 2
+    client.force_login(w.agent)
+    page = client.get("/agency/").content.decode()
+    assert "结果已返回，待送达（2）" in page and "列出等待最久的 1 件。" in page
+    assert b.number in page and a.number not in page
+
+
 def test_filing_form(client):
     w = make_world()
     client.force_login(w.agent)

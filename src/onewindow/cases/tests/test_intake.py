@@ -189,6 +189,25 @@ def test_case_change_listeners_run_in_the_worker(settings):
 
 
 @pytest.mark.django_db
+def test_announcement_is_written_in_the_action_transaction(settings):
+    """The task row is part of the filing's transaction: there before the commit, gone on rollback."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    w = make_world()
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), at(2026, 3, 2), transaction.atomic():
+        services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk)
+        assert DBTaskResult.objects.count() == 1  # written with the case, not after the commit
+        raise Undo
+    assert Case.objects.count() == 0 and DBTaskResult.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_applicant_files_online_only_in_own_name():
     w = make_world()
     with pytest.raises(Forbidden) as exc:

@@ -97,3 +97,25 @@ def test_track_bundle_filing(client):
     assert {c["item_name"] for c in body["cases"]} == {"食品经营许可", "居民身份证换领"}
     assert VALID_ID not in json.dumps(body, ensure_ascii=False)
     assert client.get(f"/api/v1/track/{filing.number}?code=XXXXXX").status_code == 404
+
+
+@pytest.mark.django_db
+def test_track_bundle_reads_all_children_in_fixed_queries(django_assert_num_queries):
+    """Case lookup, filing, children, their events: 4 queries however many departments take part."""
+    from onewindow.portal.selectors import track
+
+    w = make_world()
+    make_bundle(w)
+    with at(2026, 3, 2, 9):
+        filing = case_services.file_bundle(
+            bundle="KBQY", applicant=person(), channel="window", actor=w.clerk,
+            data={"enterprise_name": "宿州市一窗科技有限公司", "legal_representative": "张三",
+                  "registered_capital": "100", "address": "宿州市埇桥区汴河路1号"},
+        )
+        first = filing.cases.order_by("id").first()
+        case_services.perform(first.number, "withdraw", w.clerk, {"reason": "申请人撤回"})
+    with django_assert_num_queries(4):
+        body = track(filing.number, filing.query_code)
+    steps = {c["number"]: [s["action"] for s in c["steps"]] for c in body["cases"]}
+    assert len(steps) == 2 and steps[first.number] == ["file", "withdraw"]
+    assert all(v == ["file"] for k, v in steps.items() if k != first.number)

@@ -183,11 +183,11 @@ def test_card_form_and_history(client, w):
 def test_worker_once_runs_the_sweep_task_and_opens_the_alert(w, capsys, settings):
     from io import StringIO
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the real queue
-
     from django_tasks_db.models import DBTaskResult
 
     case = accepted(w, 2026, 9, 29)  # due 10/12
+    # The real queue from here on (set after the filing, whose announcements would be queued too).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     out = StringIO()
     with at(2026, 10, 13, 8):
         call_command("worker", "--once", stdout=out)
