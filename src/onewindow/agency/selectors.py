@@ -2,6 +2,7 @@
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound
@@ -98,7 +99,7 @@ def projects_visible_to(user) -> QuerySet:
 def get_project_for(user, code: str) -> Project:
     p = projects_visible_to(user).filter(code=code).first()
     if p is None:
-        raise NotFound(f"项目 {code} 不存在或无权查看")
+        raise NotFound(_("项目 %(code)s 不存在或无权查看") % {"code": code})
     return p
 
 

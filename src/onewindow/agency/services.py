@@ -8,6 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -20,9 +21,9 @@ from .models import PROJECT_CODE_RE, Project, ProjectCase, ProjectLevel
 
 def _require(actor, *roles):
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden("需要登录")
+        raise Forbidden(_("需要登录"))
     if not (actor.is_superuser or actor.role in roles):
-        raise Forbidden("当前角色无权执行该操作")
+        raise Forbidden(_("当前角色无权执行该操作"))
 
 
 def file_for_resident(*, agent, item: str, applicant: dict, materials: list[str], authorisation: str,
@@ -32,7 +33,7 @@ def file_for_resident(*, agent, item: str, applicant: dict, materials: list[str]
 
     _require(agent, Role.AGENT)
     if not (authorisation or "").strip():
-        raise ServiceError("代办须记录申请人的授权", fields={"authorisation": "必填"})
+        raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})
     return file_case(item=item, applicant=applicant, channel="agency", materials=materials, actor=agent,
                      authorisation=authorisation.strip(), data=data)
 
@@ -44,7 +45,7 @@ def _snapshot(p: Project) -> dict:
 
 def _check_agent(agent):
     if agent is not None and agent.role != Role.AGENT:
-        raise ServiceError("全程代办员须为代办员角色", fields={"agent": "须为代办员"})
+        raise ServiceError(_("全程代办员须为代办员角色"), fields={"agent": _("须为代办员")})
 
 
 @transaction.atomic
@@ -55,34 +56,34 @@ def create_project(*, code: str, name: str, investor: str, investment, level: st
     fields = {}
     code = (code or "").strip()
     if not re.match(PROJECT_CODE_RE, code):
-        fields["code"] = "项目代码格式应为 2026-341300-xx-xx-xxxxxx"
+        fields["code"] = _("项目代码格式应为 2026-341300-xx-xx-xxxxxx")
     if not (name or "").strip():
-        fields["name"] = "必填"
+        fields["name"] = _("必填")
     if not (investor or "").strip():
-        fields["investor"] = "必填"
+        fields["investor"] = _("必填")
     try:
         amount = Decimal(str(investment))
         if amount <= 0 or amount.as_tuple().exponent < -2:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        fields["investment"] = "应为正数（万元，至多两位小数）"
+        fields["investment"] = _("应为正数（万元，至多两位小数）")
         amount = None
     if level not in ProjectLevel.values:
-        fields["level"] = "应为 city 或 county"
+        fields["level"] = _("应为 city 或 county")
     reg = Region.objects.filter(code=region).first()
     if reg is None:
-        fields["region"] = "未知区划"
+        fields["region"] = _("未知区划")
     if fields:
-        raise ServiceError("项目信息有误", fields=fields)
+        raise ServiceError(_("项目信息有误"), fields=fields)
     _check_agent(agent)
     if Project.objects.filter(code=code).exists():
-        raise Conflict(f"项目代码 {code} 已存在", fields={"code": "已存在"})
+        raise Conflict(_("项目代码 %(code)s 已存在") % {"code": code}, fields={"code": _("已存在")})
     try:
         with transaction.atomic():
             p = Project.objects.create(code=code, name=name.strip(), investor=investor.strip(), investment=amount,
                                        level=level, region=reg, agent=agent)
     except IntegrityError:
-        raise Conflict(f"项目代码 {code} 已存在", fields={"code": "已存在"}) from None
+        raise Conflict(_("项目代码 %(code)s 已存在") % {"code": code}, fields={"code": _("已存在")}) from None
     record(actor=actor, action="project.create", obj_type="project", obj_id=p.code, after=_snapshot(p))
     return p
 
@@ -94,7 +95,7 @@ def assign_agent(project: Project | str, agent, actor) -> Project:
     code = project.code if isinstance(project, Project) else project
     p = Project.objects.select_for_update().filter(code=code).first()
     if p is None:
-        raise NotFound(f"项目 {code} 不存在")
+        raise NotFound(_("项目 %(code)s 不存在") % {"code": code})
     _check_agent(agent)
     before = _snapshot(p)
     p.agent = agent
@@ -110,15 +111,15 @@ def link_case(project: Project | str, case_number: str, actor) -> ProjectCase:
     code = project.code if isinstance(project, Project) else project
     p = Project.objects.select_for_update().filter(code=code).first()
     if p is None:
-        raise NotFound(f"项目 {code} 不存在")
+        raise NotFound(_("项目 %(code)s 不存在") % {"code": code})
     if not (actor.is_superuser or actor.role == Role.ADMIN or (actor.role == Role.AGENT and p.agent_id == actor.pk)):
-        raise Forbidden("只有项目的全程代办员或管理员可以关联办件")
+        raise Forbidden(_("只有项目的全程代办员或管理员可以关联办件"))
     case = Case.objects.select_for_update().filter(number=(case_number or "").strip()).first()
     if case is None:
-        raise NotFound(f"办件 {case_number} 不存在", fields={"case": "未知办件编号"})
+        raise NotFound(_("办件 %(case_number)s 不存在") % {"case_number": case_number}, fields={"case": _("未知办件编号")})
     existing = ProjectCase.objects.filter(case=case).select_related("project").first()
     if existing is not None:
-        raise Conflict(f"办件 {case.number} 已关联项目 {existing.project.code}", fields={"case": "已关联"})
+        raise Conflict(_("办件 %(number)s 已关联项目 %(code)s") % {"number": case.number, "code": existing.project.code}, fields={"case": _("已关联")})
     link = ProjectCase.objects.create(project=p, case=case, linked_by=actor)
     was = case.green_channel
     Case.objects.filter(pk=case.pk).update(green_channel=True)

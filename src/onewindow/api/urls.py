@@ -1,6 +1,7 @@
 """The JSON API at /api/v1: one router per app, errors in the contract's shape."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -25,17 +26,17 @@ def _validation_error(request, exc: ValidationError):
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         fields[".".join(loc) or "body"] = err.get("msg", "invalid")
-    return api.create_response(request, error_body("invalid", "请求参数有误", fields), status=400)
+    return api.create_response(request, error_body("invalid", _("请求参数有误"), fields), status=400)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(request, error_body("unauthorized", "需要登录或有效的令牌"), status=401)
+    return api.create_response(request, error_body("unauthorized", _("需要登录或有效的令牌")), status=401)
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, error_body("not_found", str(exc) or "未找到"), status=404)
+    return api.create_response(request, error_body("not_found", str(exc) or _("未找到")), status=404)
 
 
 @api.exception_handler(HttpError)

@@ -12,6 +12,7 @@ import qrcode
 import qrcode.image.svg
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.api.errors import Conflict
 
@@ -42,7 +43,7 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 def slip_pdf(case) -> bytes:
     if case.accepted_on is None:
-        raise Conflict("办件尚未受理，没有受理通知书", code="no_slip", fields={"state": case.state})
+        raise Conflict(_("办件尚未受理，没有受理通知书"), code="no_slip", fields={"state": case.state})
     url = tracking_url(case)
     return render_pdf("cases/pdf/slip.html", {
         "case": case,
@@ -55,7 +56,7 @@ def slip_pdf(case) -> bytes:
 def notice_pdf(case) -> bytes:
     notice = case.notices.order_by("-issued_at", "-id").first()
     if notice is None:
-        raise Conflict("该办件没有告知书", code="no_notice", fields={"state": case.state})
+        raise Conflict(_("该办件没有告知书"), code="no_notice", fields={"state": case.state})
     template = "cases/pdf/rejection.html" if notice.kind == NoticeKind.REJECTION else "cases/pdf/notice.html"
     return render_pdf(template, {"case": case, "notice": notice, "tracking_url": tracking_url(case)})
 
@@ -65,7 +66,7 @@ def result_pdf(case) -> bytes:
     from onewindow.licences.selectors import licences_of_case
 
     if not case.result:
-        raise Conflict("办件尚未作出决定", code="no_result", fields={"state": case.state})
+        raise Conflict(_("办件尚未作出决定"), code="no_result", fields={"state": case.state})
     return render_pdf("cases/pdf/result.html", {
         "case": case,
         "licences": list(licences_of_case(case.number).select_related("licence_type")),

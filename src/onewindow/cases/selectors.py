@@ -8,6 +8,7 @@ numbers cannot be probed.
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound
@@ -52,7 +53,7 @@ def get_case_for(user, number: str, *, for_update: bool = False, related=CASE_RE
     try:
         return qs.get(number=number)
     except Case.DoesNotExist:
-        raise NotFound(f"办件 {number} 不存在或无权查看") from None
+        raise NotFound(_("办件 %(number)s 不存在或无权查看") % {"number": number}) from None
 
 
 def case_events(case: Case) -> QuerySet:
@@ -86,5 +87,5 @@ def get_bundle_for(user, number: str):
 
     filing = BundleFiling.objects.select_related("bundle", "site").filter(number=number).first()
     if filing is None or not cases_visible_to(user, Case.objects.filter(bundle_filing=filing)).exists():
-        raise NotFound(f"一件事申请 {number} 不存在或无权查看")
+        raise NotFound(_("一件事申请 %(number)s 不存在或无权查看") % {"number": number})
     return filing

@@ -13,6 +13,8 @@ from django.db.models import IntegerField, Max, Subquery, prefetch_related_objec
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -114,21 +116,21 @@ def _validate_applicant(applicant: dict) -> dict:
     from onewindow.licences.identifiers import validate_id_number, validate_uscc
 
     if not isinstance(applicant, dict):
-        raise ServiceError("申请人信息缺失", fields={"applicant": "必填"})
+        raise ServiceError(_("申请人信息缺失"), fields={"applicant": _("必填")})
     kind = applicant.get("kind")
     name = (applicant.get("name") or "").strip()
     phone = (applicant.get("phone") or "").strip()
     fields = {}
     if kind not in ApplicantKind.values:
-        fields["applicant.kind"] = "应为 person（自然人）或 org（法人）"
+        fields["applicant.kind"] = _("应为 person（自然人）或 org（法人）")
     if not name:
-        fields["applicant.name"] = "申请人名称必填"
+        fields["applicant.name"] = _("申请人名称必填")
     elif len(name) > 100:
-        fields["applicant.name"] = "申请人名称过长"
+        fields["applicant.name"] = _("申请人名称过长")
     if phone and not PHONE_RE.match(phone):
-        fields["applicant.phone"] = "联系电话格式不正确"
+        fields["applicant.phone"] = _("联系电话格式不正确")
     if fields:
-        raise ServiceError("申请人信息有误", fields=fields)
+        raise ServiceError(_("申请人信息有误"), fields=fields)
     try:
         if kind == ApplicantKind.PERSON:
             ident = validate_id_number(applicant.get("id_number") or "")
@@ -145,16 +147,16 @@ def _check_self_filing(actor, person: dict) -> None:
         return
     own = actor.id_number if person["kind"] == ApplicantKind.PERSON else actor.uscc
     if not own or own.upper() != person["id"]:
-        raise Forbidden("网上申请只能以本人（本单位）名义提交；代他人办理请到窗口或代办点",
+        raise Forbidden(_("网上申请只能以本人（本单位）名义提交；代他人办理请到窗口或代办点"),
                         fields={"applicant.id_number" if person["kind"] == ApplicantKind.PERSON else "applicant.uscc":
-                                "与登录账号的证件号码不一致"})
+                                _("与登录账号的证件号码不一致")})
 
 
 def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None) -> Site:
     if channel in (Channel.WINDOW, Channel.AGENCY):
         s = site or getattr(actor, "site", None)
         if s is None:
-            raise ServiceError("当前用户未配置服务场所，无法受理", fields={"site": "必填"})
+            raise ServiceError(_("当前用户未配置服务场所，无法受理"), fields={"site": _("必填")})
         return s
     dept_region = version.item.department.region_id
     s = (
@@ -162,25 +164,25 @@ def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None
         or Site.objects.filter(kind=SiteKind.CENTRE, level=SiteLevel.CITY).first()
     )
     if s is None:
-        raise ServiceError("未配置政务服务中心，无法接收网上申请", code="not_configured")
+        raise ServiceError(_("未配置政务服务中心，无法接收网上申请"), code="not_configured")
     return s
 
 
 def _check_channel(actor, channel: str) -> None:
     if channel not in Channel.values:
-        raise ServiceError("申请渠道无效", fields={"channel": "应为 window、online 或 agency"})
+        raise ServiceError(_("申请渠道无效"), fields={"channel": _("应为 window、online 或 agency")})
     allowed = {Role.APPLICANT: {Channel.ONLINE}, Role.CLERK: {Channel.WINDOW}, Role.AGENT: {Channel.AGENCY}}
     role = getattr(actor, "role", None)
     if role not in allowed:
-        raise Forbidden("当前角色不能提交申请")
+        raise Forbidden(_("当前角色不能提交申请"))
     if channel not in allowed[role]:
-        raise ServiceError("当前角色不能使用该渠道提交", fields={"channel": f"应为 {next(iter(allowed[role]))}"})
+        raise ServiceError(_("当前角色不能使用该渠道提交"), fields={"channel": _("应为 %(channel)s") % {"channel": next(iter(allowed[role]))}})
 
 
 def _resolve_version(item_code: str) -> ItemVersion:
     version = current_versions().filter(item__code=item_code).first()
     if version is None:
-        raise NotFound(f"事项 {item_code} 不存在或未发布", fields={"item": "未知事项编码"})
+        raise NotFound(_("事项 %(item_code)s 不存在或未发布") % {"item_code": item_code}, fields={"item": _("未知事项编码")})
     return version
 
 
@@ -190,13 +192,13 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) ->
     if provided is None:
         provided = []
     if not isinstance(provided, list | tuple) or not all(isinstance(c, str) for c in provided):
-        raise ServiceError("材料列表格式有误", fields={"materials": "应为材料编码列表"})
+        raise ServiceError(_("材料列表格式有误"), fields={"materials": _("应为材料编码列表")})
     materials = list(version.materials.select_related("licence_type").all())
     known = {m.code for m in materials}
     unknown = sorted(set(provided) - known)
     if unknown:
         raise ServiceError(
-            f"未知材料编码：{'、'.join(unknown)}", fields={"materials": f"事项没有这些材料：{', '.join(unknown)}"}
+            _("未知材料编码：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"materials": _("事项没有这些材料：%(unknown)s") % {"unknown": ', '.join(unknown)}}
         )
     held = {}
     if any(m.licence_type_id for m in materials):
@@ -270,7 +272,7 @@ def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] 
     """File one application (一号申请). Bad input raises before anything is written."""
     _check_channel(actor, channel)
     if channel == Channel.AGENCY and not (authorisation or "").strip():
-        raise ServiceError("代办须记录申请人的授权", fields={"authorisation": "必填"})
+        raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})
     version = _resolve_version(item)
     person = _validate_applicant(applicant)
     _check_self_filing(actor, person)
@@ -298,26 +300,26 @@ def bundle_materials(bundle: Bundle) -> list[dict]:
 
 
 ENTERPRISE_FIELDS = {
-    "enterprise_name": "企业名称",
-    "legal_representative": "法定代表人",
-    "registered_capital": "注册资本（万元）",
-    "address": "住所",
+    "enterprise_name": gettext_lazy("企业名称"),
+    "legal_representative": gettext_lazy("法定代表人"),
+    "registered_capital": gettext_lazy("注册资本（万元）"),
+    "address": gettext_lazy("住所"),
 }
 
 
 def _enterprise_data(data) -> dict:
     """The registration data a 五证合一 bundle needs, checked at filing rather than at conclusion."""
     data = dict(data or {})
-    fields = {f"data.{k}": f"{label}必填" for k, label in ENTERPRISE_FIELDS.items() if not str(data.get(k) or "").strip()}
+    fields = {f"data.{k}": _("%(label)s必填") % {"label": label} for k, label in ENTERPRISE_FIELDS.items() if not str(data.get(k) or "").strip()}
     capital = str(data.get("registered_capital") or "").strip().removesuffix("万元").removesuffix("万").strip()
     if capital and not fields.get("data.registered_capital"):
         try:
             if float(capital) < 0:
                 raise ValueError
         except ValueError:
-            fields["data.registered_capital"] = "注册资本应为非负数（万元）"
+            fields["data.registered_capital"] = _("注册资本应为非负数（万元）")
     if fields:
-        raise ServiceError("开办企业须填写企业登记信息", fields=fields)
+        raise ServiceError(_("开办企业须填写企业登记信息"), fields=fields)
     data.setdefault("enterprise_type", "有限责任公司")
     return data
 
@@ -329,7 +331,7 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     _check_channel(actor, channel)
     b = Bundle.objects.filter(code=bundle).select_related("lead_department").first()
     if b is None:
-        raise NotFound(f"一件事 {bundle} 不存在", fields={"bundle": "未知编码"})
+        raise NotFound(_("一件事 %(bundle)s 不存在") % {"bundle": bundle}, fields={"bundle": _("未知编码")})
     person = _validate_applicant(applicant)
     _check_self_filing(actor, person)
     shared = bundle_materials(b)
@@ -337,7 +339,7 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     given = set(materials or [])
     unknown = sorted(given - keys)
     if unknown:
-        raise ServiceError(f"未知材料：{'、'.join(unknown)}", fields={"materials": "不属于该一件事"})
+        raise ServiceError(_("未知材料：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"materials": _("不属于该一件事")})
     if b.issues_uscc:
         data = _enterprise_data(data)
     versions = []
@@ -371,17 +373,23 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
 
 
 class _Refusal(Exception):
-    """A refused attempt that supervision must see: recorded after the rollback."""
+    """A refused attempt that supervision must see: recorded after the rollback.
 
-    def __init__(self, error: ServiceError, event_action: str, data: dict):
-        self.error, self.event_action, self.data = error, event_action, data
+    `make_error` builds the error; it is called twice: once in the request's language for the
+    answer, once in Chinese for the note stored on the case (records stay Chinese)."""
+
+    def __init__(self, make_error, event_action: str, data: dict):
+        self.error = make_error()
+        with override("zh-hans"):
+            self.note = make_error().message
+        self.event_action, self.data = event_action, data
 
 
 def perform(number: str, action: str, actor, payload: dict | None = None) -> Case:
     """Run one state-machine action on a case as `actor`. Returns the updated case."""
     payload = payload or {}
     if action not in TRANSITIONS:
-        raise NotFound(f"未知操作：{action}", fields={"action": f"可用操作：{', '.join(TRANSITIONS)}"})
+        raise NotFound(_("未知操作：%(action)s") % {"action": action}, fields={"action": _("可用操作：%(actions)s") % {"actions": ', '.join(TRANSITIONS)}})
     try:
         with transaction.atomic():
             return _perform_locked(number, action, actor, payload)
@@ -389,7 +397,7 @@ def perform(number: str, action: str, actor, payload: dict | None = None) -> Cas
         with transaction.atomic():
             case = Case.objects.select_for_update().get(number=number)
             _append_event(case, refusal.event_action, actor, from_state=case.state, to_state=case.state,
-                          note=refusal.error.message, data=refusal.data)
+                          note=refusal.note, data=refusal.data)
             record(actor=actor, action=f"case.{refusal.event_action}", obj_type="case", obj_id=number,
                    after=refusal.data)
         raise refusal.error from None
@@ -403,12 +411,12 @@ def _perform_locked(number, action, actor, payload) -> Case:
     if case.state not in t.sources:
         allowed = allowed_actions(case.state)
         raise Conflict(
-            f"办件当前状态为“{case.get_state_display()}”，不能执行“{t.label}”",
+            _("办件当前状态为“%(state)s”，不能执行“%(label)s”") % {"state": case.get_state_display(), "label": _(t.label)},
             code="invalid_transition",
             fields={"state": case.state, "allowed_actions": allowed},
         )
     if actor.role not in t.roles:
-        raise Forbidden(f"当前角色不能执行“{t.label}”")
+        raise Forbidden(_("当前角色不能执行“%(label)s”") % {"label": _(t.label)})
     before = _snapshot(case)
     columns = _columns(case)
     from_state = case.state
@@ -433,12 +441,12 @@ def _text(payload, key, label, *, required=True, max_len=2000) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ServiceError(f"{label}格式有误", fields={key: "应为文本"})
+        raise ServiceError(_("%(label)s格式有误") % {"label": label}, fields={key: _("应为文本")})
     value = value.strip()
     if required and not value:
-        raise ServiceError(f"{label}必填", fields={key: "必填"})
+        raise ServiceError(_("%(label)s必填") % {"label": label}, fields={key: _("必填")})
     if len(value) > max_len:
-        raise ServiceError(f"{label}过长", fields={key: f"不超过 {max_len} 字"})
+        raise ServiceError(_("%(label)s过长") % {"label": label}, fields={key: _("不超过 %(max_len)s 字") % {"max_len": max_len}})
     return value
 
 
@@ -448,29 +456,29 @@ def _today() -> datetime.date:
 
 def _require_department(case, actor):
     if actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id != case.department_id:
-        raise Forbidden("不是本部门的办件")
+        raise Forbidden(_("不是本部门的办件"))
 
 
 def _notice(case, actor, payload):
     missing = payload.get("missing")
     if not isinstance(missing, list) or not missing or not all(isinstance(c, str) for c in missing):
-        raise ServiceError("请列出缺少或需补正的材料", fields={"missing": "至少一项材料编码"})
+        raise ServiceError(_("请列出缺少或需补正的材料"), fields={"missing": _("至少一项材料编码")})
     reasons = payload.get("reasons") or {}
     if not isinstance(reasons, dict):
-        raise ServiceError("补正理由格式有误", fields={"reasons": "应为 {材料编码: 理由}"})
-    note = _text(payload, "note", "说明", required=False)
+        raise ServiceError(_("补正理由格式有误"), fields={"reasons": _("应为 {材料编码: 理由}")})
+    note = _text(payload, "note", _("说明"), required=False)
     by_code = {m.code: m for m in case.materials.all()}
     unknown = sorted(set(missing) - set(by_code))
     if unknown:
-        raise ServiceError(f"未知材料编码：{'、'.join(unknown)}", fields={"missing": "不属于该办件"})
+        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"missing": _("不属于该办件")})
     first = case.notices.filter(kind=NoticeKind.NOTICE).order_by("seq").first()
     if first is not None:
         first_codes = {i["code"] for i in first.items}
         new = sorted(set(missing) - first_codes)
         if new:
             raise _Refusal(
-                Conflict(
-                    f"一次性告知不得新增要求：{'、'.join(by_code[c].name for c in new)} 未在首次告知书中列出",
+                lambda: Conflict(
+                    _("一次性告知不得新增要求：%(materials)s 未在首次告知书中列出") % {"materials": '、'.join(by_code[c].name for c in new)},
                     code="notice_rule",
                     fields={"missing": new},
                 ),
@@ -494,11 +502,11 @@ def _notice(case, actor, payload):
 def _supplement(case, actor, payload):
     codes = payload.get("materials")
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
-        raise ServiceError("请列出补正的材料", fields={"materials": "至少一项材料编码"})
+        raise ServiceError(_("请列出补正的材料"), fields={"materials": _("至少一项材料编码")})
     by_code = {m.code: m for m in case.materials.all()}
     unknown = sorted(set(codes) - set(by_code))
     if unknown:
-        raise ServiceError(f"未知材料编码：{'、'.join(unknown)}", fields={"materials": "不属于该办件"})
+        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"materials": _("不属于该办件")})
     for code in codes:
         m = by_code[code]
         m.status = MaterialStatus.PROVIDED
@@ -508,11 +516,11 @@ def _supplement(case, actor, payload):
 
 def _accept(case, actor, payload):
     if case.site_id != actor.site_id:
-        raise Forbidden("只能受理本场所的办件")
+        raise Forbidden(_("只能受理本场所的办件"))
     lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
     if lacking:
         raise Conflict(
-            f"材料不齐全，请出具一次性告知书：{'、'.join(m.name for m in lacking)}",
+            _("材料不齐全，请出具一次性告知书：%(materials)s") % {"materials": '、'.join(m.name for m in lacking)},
             code="materials_incomplete",
             fields={"materials": [m.code for m in lacking]},
         )
@@ -527,7 +535,7 @@ def _accept(case, actor, payload):
 
 
 def _reject(case, actor, payload):
-    reason = _text(payload, "reason", "不予受理理由")
+    reason = _text(payload, "reason", _("不予受理理由"))
     seq = case.notices.filter(kind=NoticeKind.REJECTION).count() + 1
     Notice.objects.create(case=case, kind=NoticeKind.REJECTION, seq=seq, items=[], note=reason,
                           issued_at=timezone.now(), issued_by=actor)
@@ -537,24 +545,24 @@ def _reject(case, actor, payload):
 
 def _review(case, actor, payload):
     if actor.role == Role.CLERK and not (case.item_version.window_reviews and case.site_id == actor.site_id):
-        raise Forbidden("该事项未授权窗口审核")
+        raise Forbidden(_("该事项未授权窗口审核"))
     _require_department(case, actor)
-    opinion = _text(payload, "opinion", "审核意见")
+    opinion = _text(payload, "opinion", _("审核意见"))
     return opinion, {}
 
 
 def _decide(case, actor, payload):
     version = case.item_version
     if actor.role == Role.CLERK and not (version.window_decides and case.site_id == actor.site_id):
-        raise Forbidden("该事项未授权窗口决定")
+        raise Forbidden(_("该事项未授权窗口决定"))
     if case.state == State.ACCEPTED and not (version.window_decides or version.is_instant):
-        raise Conflict("该事项须先经审核再作决定", code="review_required",
+        raise Conflict(_("该事项须先经审核再作决定"), code="review_required",
                        fields={"state": case.state, "allowed_actions": allowed_actions(case.state)})
     _require_department(case, actor)
     result = payload.get("result")
     if result not in Result.values:
-        raise ServiceError("请选择办理结果", fields={"result": "应为 approve 或 deny"})
-    reason = _text(payload, "reason", "决定理由", required=(result == Result.DENY))
+        raise ServiceError(_("请选择办理结果"), fields={"result": _("应为 approve 或 deny")})
+    reason = _text(payload, "reason", _("决定理由"), required=(result == Result.DENY))
     now = timezone.now()
     today = timezone.localtime(now).date()
     case.result, case.result_reason = result, reason
@@ -602,10 +610,10 @@ def _issue_results(case, actor) -> dict:
 
 def _suspend(case, actor, payload):
     _require_department(case, actor)
-    reason = _text(payload, "reason", "挂起理由")
+    reason = _text(payload, "reason", _("挂起理由"))
     kind = payload.get("kind")
     if kind not in SuspendKind.values:
-        raise ServiceError("请选择特别程序类型", fields={"kind": f"应为 {', '.join(SuspendKind.values)}"})
+        raise ServiceError(_("请选择特别程序类型"), fields={"kind": _("应为 %(values)s") % {"values": ', '.join(SuspendKind.values)}})
     case.state_before_suspension = case.state
     case.suspended_on = _today()
     return reason, {"kind": kind}
@@ -629,13 +637,13 @@ def _extend(case, actor, payload):
     _require_department(case, actor)
     days = payload.get("days")
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
-        raise ServiceError("延期天数应为正整数", fields={"days": "正整数（工作日）"})
-    reason = _text(payload, "reason", "延期理由")
+        raise ServiceError(_("延期天数应为正整数"), fields={"days": _("正整数（工作日）")})
+    reason = _text(payload, "reason", _("延期理由"))
     allowance = case.item_version.extension_days
     if case.extended_days + days > allowance:
         raise ServiceError(
-            f"超出事项可延长时限：可延长 {allowance} 个工作日，已延长 {case.extended_days} 个",
-            fields={"days": f"最多还可延长 {max(0, allowance - case.extended_days)} 个工作日"},
+            _("超出事项可延长时限：可延长 %(allowance)s 个工作日，已延长 %(extended_days)s 个") % {"allowance": allowance, "extended_days": case.extended_days},
+            fields={"days": _("最多还可延长 %(days)s 个工作日") % {"days": max(0, allowance - case.extended_days)}},
         )
     case.extended_days += days
     case.due_date, prov = add_workdays(case.due_date, days)
@@ -646,15 +654,15 @@ def _extend(case, actor, payload):
 def _deliver(case, actor, payload):
     method = payload.get("method")
     if method not in DeliveryMethod.values:
-        raise ServiceError("请选择送达方式", fields={"method": "应为 window、mail 或 electronic"})
+        raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
     if case.site_id != actor.site_id:
-        raise Forbidden("只能送达本场所的办件")
+        raise Forbidden(_("只能送达本场所的办件"))
     case.delivered_at, case.delivery_method = timezone.now(), method
     return "", {"method": method}
 
 
 def _withdraw(case, actor, payload):
-    reason = _text(payload, "reason", "撤回理由", required=False)
+    reason = _text(payload, "reason", _("撤回理由"), required=False)
     return reason, {}
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -379,7 +380,7 @@ def _open(file):
     try:
         return load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-        raise ServiceError(f"无法读取 Excel 文件：{exc.__class__.__name__}") from None
+        raise ServiceError(gettext("无法读取 Excel 文件：%(name)s") % {"name": exc.__class__.__name__}) from None
 
 
 def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from onewindow.api.errors import ServiceError
 
 from .models import ItemType, ItemVersion, MaterialForm, MaterialSource, OnlineDepth, Subject
@@ -192,7 +194,7 @@ def _bool(value, field: str, errors: dict) -> bool:
         return True
     if text in _FALSE:
         return False
-    errors[field] = f"无法识别的是/否取值：{value}"
+    errors[field] = _("无法识别的是/否取值：%(value)s") % {"value": value}
     return False
 
 
@@ -201,7 +203,7 @@ SMALLINT_MAX = 32767  # the days, copies and order columns are PositiveSmallInte
 
 def _int(value, field: str, errors: dict) -> int:
     if isinstance(value, bool):
-        errors[field] = "应为整数"
+        errors[field] = _("应为整数")
         return 0
     if isinstance(value, int):
         result = value
@@ -214,19 +216,19 @@ def _int(value, field: str, errors: dict) -> int:
         try:
             result = int(text)
         except ValueError:
-            errors[field] = f"应为整数：{value}"
+            errors[field] = _("应为整数：%(value)s") % {"value": value}
             return 0
     if result < 0:
-        errors[field] = "不能为负数"
+        errors[field] = _("不能为负数")
     elif result > SMALLINT_MAX:
-        errors[field] = f"不能大于 {SMALLINT_MAX}"
+        errors[field] = _("不能大于 %(max)s") % {"max": SMALLINT_MAX}
     return result
 
 
 def _choice(value, table: dict, field: str, errors: dict) -> str:
     found = table.get(str(value).strip().lower()) or table.get(str(value).strip())
     if found is None:
-        errors[field] = f"无效取值：{value}"
+        errors[field] = _("无效取值：%(value)s") % {"value": value}
         return str(value)
     return str(found)
 
@@ -248,9 +250,9 @@ def normalize_material(raw: dict, index: int, errors: dict) -> dict:
     m = {**MATERIAL_DEFAULTS, **{k: v for k, v in raw.items() if v is not None}}
     out = {"code": _text(m.get("code")), "name": _text(m.get("name"))}
     if not out["code"]:
-        errors[f"{prefix}.code"] = "材料编码不能为空"
+        errors[f"{prefix}.code"] = _("材料编码不能为空")
     if not out["name"]:
-        errors[f"{prefix}.name"] = "材料名称不能为空"
+        errors[f"{prefix}.name"] = _("材料名称不能为空")
     out["required"] = _bool(m["required"], f"{prefix}.required", errors)
     out["form"] = _choice(m["form"], _FORMS, f"{prefix}.form", errors)
     out["copies"] = _int(m["copies"], f"{prefix}.copies", errors)
@@ -265,9 +267,9 @@ def normalize_fee(raw: dict, index: int, errors: dict) -> dict:
     f = {**FEE_DEFAULTS, **{k: v for k, v in raw.items() if v is not None}}
     out = {"name": _text(f.get("name")), "standard": _text(f.get("standard")), "basis": _text(f["basis"])}
     if not out["name"]:
-        errors[f"{prefix}.name"] = "收费项目名称不能为空"
+        errors[f"{prefix}.name"] = _("收费项目名称不能为空")
     if not out["standard"]:
-        errors[f"{prefix}.standard"] = "收费标准不能为空"
+        errors[f"{prefix}.standard"] = _("收费标准不能为空")
     out["enterprise_related"] = _bool(f["enterprise_related"], f"{prefix}.enterprise_related", errors)
     return out
 
@@ -279,23 +281,23 @@ def normalize_item_dict(data: dict, base: dict | None = None) -> dict:
     errors: dict = {}
     unknown = set(data) - set(DICT_KEYS)
     for key in sorted(unknown):
-        errors[key] = "未知字段"
+        errors[key] = _("未知字段")
     merged = {**DEFAULTS, **(base or {}), **{k: v for k, v in data.items() if k in DICT_KEYS and v is not None}}
     out: dict = {}
     for key in ("code", "department"):
         out[key] = _text(merged.get(key))
         if not out[key]:
-            errors[key] = "不能为空"
+            errors[key] = _("不能为空")
     for key in TEXT_FIELDS:
         out[key] = _text(merged.get(key))
     if not out["name"]:
-        errors["name"] = "事项名称不能为空"
+        errors["name"] = _("事项名称不能为空")
     out["type"] = _choice(merged.get("type", ""), _TYPES, "type", errors)
     out["subject"] = _choice(merged["subject"], _SUBJECTS, "subject", errors)
     out["online_depth"] = _choice(merged["online_depth"], _DEPTHS, "online_depth", errors)
     for key in INT_FIELDS:
         if merged.get(key) is None or merged.get(key) == "":
-            errors[key] = "不能为空"
+            errors[key] = _("不能为空")
             out[key] = 0
         else:
             out[key] = _int(merged[key], key, errors)
@@ -305,7 +307,7 @@ def normalize_item_dict(data: dict, base: dict | None = None) -> dict:
     for level in _list(merged["levels"], r"[,，、;；\s]+"):
         value = _LEVEL_LABELS.get(level, level)
         if value not in LEVELS:
-            errors["levels"] = f"无效层级：{level}"
+            errors["levels"] = _("无效层级：%(level)s") % {"level": level}
         elif value not in levels:
             levels.append(value)
     out["levels"] = levels
@@ -314,5 +316,5 @@ def normalize_item_dict(data: dict, base: dict | None = None) -> dict:
     out["materials"] = [normalize_material(m, i, errors) for i, m in enumerate(merged.get("materials") or [])]
     out["fees"] = [normalize_fee(f, i, errors) for i, f in enumerate(merged.get("fees") or [])]
     if errors:
-        raise ServiceError("事项数据有误：" + "；".join(f"{k} {v}" for k, v in errors.items()), fields=errors)
+        raise ServiceError(_("事项数据有误：%(errors)s") % {"errors": "；".join(f"{k} {v}" for k, v in errors.items())}, fields=errors)
     return {key: out[key] for key in DICT_KEYS}

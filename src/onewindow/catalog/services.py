@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.api.errors import Conflict, NotFound, ServiceError
 from onewindow.audit.services import record
@@ -60,7 +61,7 @@ def _department(value) -> Department:
         return value
     dept = Department.objects.filter(code=str(value or "").strip()).first()
     if dept is None:
-        raise ServiceError(f"部门不存在：{value}", fields={"department": "部门不存在"})
+        raise ServiceError(_("部门不存在：%(value)s") % {"value": value}, fields={"department": _("部门不存在")})
     return dept
 
 
@@ -74,25 +75,25 @@ def _validate(data: dict) -> dict[str, LicenceType]:
     """Business rules on a normalised exchange dict; returns the licence types it names."""
     errors: dict = {}
     if data["committed_days"] > data["statutory_days"]:
-        errors["committed_days"] = "承诺办结时限不能超过法定办结时限"
+        errors["committed_days"] = _("承诺办结时限不能超过法定办结时限")
     if not 0 <= data["max_visits"] <= 2:
-        errors["max_visits"] = "最多跑动次数应在 0 至 2 次之间"
+        errors["max_visits"] = _("最多跑动次数应在 0 至 2 次之间")
     seen: set[str] = set()
     for i, m in enumerate(data["materials"]):
         if m["code"] in seen:
-            errors[f"materials[{i}].code"] = f"材料编码重复：{m['code']}"
+            errors[f"materials[{i}].code"] = _("材料编码重复：%(code)s") % {"code": m['code']}
         seen.add(m["code"])
         if m["copies"] > 99:
-            errors[f"materials[{i}].copies"] = "份数过大"
+            errors[f"materials[{i}].copies"] = _("份数过大")
     wanted = {data["licence_type"], *(m["licence_type"] for m in data["materials"])}
     types = _licence_types(wanted)
     if data["licence_type"] and data["licence_type"] not in types:
-        errors["licence_type"] = f"证照类型不存在：{data['licence_type']}"
+        errors["licence_type"] = _("证照类型不存在：%(licence_type)s") % {"licence_type": data['licence_type']}
     for i, m in enumerate(data["materials"]):
         if m["licence_type"] and m["licence_type"] not in types:
-            errors[f"materials[{i}].licence_type"] = f"证照类型不存在：{m['licence_type']}"
+            errors[f"materials[{i}].licence_type"] = _("证照类型不存在：%(licence_type)s") % {"licence_type": m['licence_type']}
     if errors:
-        raise ServiceError("事项信息不符合要求：" + "；".join(errors.values()), fields=errors)
+        raise ServiceError(_("事项信息不符合要求：%(errors)s") % {"errors": "；".join(errors.values())}, fields=errors)
     return types
 
 
@@ -155,7 +156,7 @@ def _current(item: ServiceItem) -> ItemVersion:
         .first()
     )
     if version is None:
-        raise NotFound(f"事项 {item.code} 没有当前版本")
+        raise NotFound(_("事项 %(code)s 没有当前版本") % {"code": item.code})
     return version
 
 
@@ -176,14 +177,14 @@ def create_item(
     """Create a service item with its version 1 (published by default, or "draft")."""
     unknown = set(version_fields) - set(VERSION_FIELDS)
     if unknown:
-        raise ServiceError("未知字段：" + "、".join(sorted(unknown)), fields={k: "未知字段" for k in unknown})
+        raise ServiceError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
     if status not in (VersionStatus.PUBLISHED, VersionStatus.DRAFT):
-        raise ServiceError("新建事项的状态只能是草稿或已发布", fields={"status": "无效状态"})
+        raise ServiceError(_("新建事项的状态只能是草稿或已发布"), fields={"status": _("无效状态")})
     data = normalize_item_dict(_input_dict(code, department, materials or [], fees or [], version_fields))
     dept = _department(data["department"])
     types = _validate(data)
     if ServiceItem.objects.filter(code=data["code"]).exists():
-        raise Conflict(f"事项编码已存在：{data['code']}", fields={"code": "事项编码已存在"})
+        raise Conflict(_("事项编码已存在：%(code)s") % {"code": data['code']}, fields={"code": _("事项编码已存在")})
     item = ServiceItem.objects.create(code=data["code"], department=dept)
     version = ItemVersion.objects.create(
         item=item,
@@ -215,10 +216,10 @@ def update_item(
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     unknown = set(changes) - set(VERSION_FIELDS) - {"department"}
     if unknown:
-        raise ServiceError("未知字段：" + "、".join(sorted(unknown)), fields={k: "未知字段" for k in unknown})
+        raise ServiceError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
     old = _current(item)
     if old.status == VersionStatus.RETIRED:
-        raise Conflict(f"事项 {item.code} 已停用，不能修改", fields={"status": "已停用"})
+        raise Conflict(_("事项 %(code)s 已停用，不能修改") % {"code": item.code}, fields={"status": _("已停用")})
     before = item_to_dict(old)
     department = changes.pop("department", before["department"])
     data = normalize_item_dict(_input_dict(item.code, department, materials, fees, changes), base=before)
@@ -266,7 +267,7 @@ def publish_item(item: ServiceItem, actor=None) -> ItemVersion:
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     version = _current(item)
     if version.status != VersionStatus.DRAFT:
-        raise Conflict("只有草稿可以发布", fields={"status": version.status})
+        raise Conflict(_("只有草稿可以发布"), fields={"status": version.status})
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
@@ -282,7 +283,7 @@ def retire_item(item: ServiceItem, actor=None, reason: str = "") -> ItemVersion:
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     version = _current(item)
     if version.status == VersionStatus.RETIRED:
-        raise Conflict(f"事项 {item.code} 已停用", fields={"status": "已停用"})
+        raise Conflict(_("事项 %(code)s 已停用") % {"code": item.code}, fields={"status": _("已停用")})
     before = version.status
     version.status = VersionStatus.RETIRED
     version.save(update_fields=["status"])
@@ -300,13 +301,13 @@ def upsert_item_from_dict(data: dict, actor=None) -> tuple[ItemVersion, bool]:
     """
     code = str(data.get("code") or "").strip()
     if not code:
-        raise ServiceError("事项编码不能为空", fields={"code": "不能为空"})
+        raise ServiceError(_("事项编码不能为空"), fields={"code": _("不能为空")})
     item = ServiceItem.objects.select_for_update().filter(code=code).first()
     if item is None:
         fields = {k: v for k, v in data.items() if k in VERSION_FIELDS}
         unknown = set(data) - set(DICT_KEYS)
         if unknown:
-            raise ServiceError("未知字段：" + "、".join(sorted(unknown)), fields={k: "未知字段" for k in unknown})
+            raise ServiceError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
         version = create_item(code=code, department=data.get("department"), actor=actor,
                               materials=data.get("materials"), fees=data.get("fees"), **fields)
         return version, True
@@ -334,21 +335,21 @@ def create_department(
     code, name = (code or "").strip(), (name or "").strip()
     errors = {}
     if not code:
-        errors["code"] = "部门编码不能为空"
+        errors["code"] = _("部门编码不能为空")
     if not name:
-        errors["name"] = "部门名称不能为空"
+        errors["name"] = _("部门名称不能为空")
     if errors:
-        raise ServiceError("部门信息不完整", fields=errors)
+        raise ServiceError(_("部门信息不完整"), fields=errors)
     if Department.objects.filter(code=code).exists():
-        raise Conflict(f"部门编码已存在：{code}", fields={"code": "已存在"})
+        raise Conflict(_("部门编码已存在：%(code)s") % {"code": code}, fields={"code": _("已存在")})
     if Department.objects.filter(name=name).exists():
-        raise Conflict(f"部门名称已存在：{name}", fields={"name": "已存在"})
+        raise Conflict(_("部门名称已存在：%(name)s") % {"name": name}, fields={"name": _("已存在")})
     if region is None:
         region = city_region()
     elif not isinstance(region, Region):
         region = Region.objects.filter(code=region).first()
         if region is None:
-            raise ServiceError("区划不存在", fields={"region": "区划不存在"})
+            raise ServiceError(_("区划不存在"), fields={"region": _("区划不存在")})
     dept = Department.objects.create(code=code, name=name, short_name=short_name, region=region,
                                      stationed=stationed, order=order)
     record(actor=actor, action="catalog.department.create", obj_type="catalog.Department", obj_id=code,
@@ -404,9 +405,9 @@ def upsert_bundle(*, code: str, name: str, lead_department, items: list[str], de
     found = {i.code: i for i in ServiceItem.objects.filter(code__in=items)}
     missing = [c for c in items if c not in found]
     if missing:
-        raise ServiceError("一件事包含的事项不存在：" + "、".join(missing), fields={"items": missing})
+        raise ServiceError(_("一件事包含的事项不存在：%(items)s") % {"items": "、".join(missing)}, fields={"items": missing})
     if len(set(items)) != len(items):
-        raise ServiceError("一件事包含重复事项", fields={"items": "重复"})
+        raise ServiceError(_("一件事包含重复事项"), fields={"items": _("重复")})
     wanted = {"name": name, "description": description, "lead_department_id": lead.pk,
               "committed_days": committed_days, "issues_uscc": issues_uscc}
     bundle = Bundle.objects.select_for_update().filter(code=code).first()

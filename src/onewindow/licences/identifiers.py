@@ -31,6 +31,7 @@ import re
 import unicodedata
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
@@ -46,12 +47,12 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 ORG_CODE_BODY_SPACE = len(USCC_CHARSET) ** 8  # sequences 0 .. 31**8 - 1 map to distinct bodies
 
 # Messages (exported so callers and tests can compare exactly).
-ID_FORMAT_ERROR = "身份证号码格式错误：应为18位，前17位为数字，末位为数字或X"
-ID_BIRTH_DATE_ERROR = "身份证号码中的出生日期无效"
-ID_CHECK_ERROR = "身份证号码校验位错误，请核对号码"
-USCC_FORMAT_ERROR = "统一社会信用代码格式错误：应为18位，由数字和大写字母组成（不含I、O、Z、S、V），第3至8位为数字"
-USCC_CHECK_ERROR = "统一社会信用代码校验位错误，请核对代码"
-USCC_ORG_CODE_ERROR = "统一社会信用代码中的组织机构代码（第9至17位）校验码错误"
+ID_FORMAT_ERROR = gettext_lazy("身份证号码格式错误：应为18位，前17位为数字，末位为数字或X")
+ID_BIRTH_DATE_ERROR = gettext_lazy("身份证号码中的出生日期无效")
+ID_CHECK_ERROR = gettext_lazy("身份证号码校验位错误，请核对号码")
+USCC_FORMAT_ERROR = gettext_lazy("统一社会信用代码格式错误：应为18位，由数字和大写字母组成（不含I、O、Z、S、V），第3至8位为数字")
+USCC_CHECK_ERROR = gettext_lazy("统一社会信用代码校验位错误，请核对代码")
+USCC_ORG_CODE_ERROR = gettext_lazy("统一社会信用代码中的组织机构代码（第9至17位）校验码错误")
 
 
 def normalize_identifier(value) -> str:
@@ -69,15 +70,15 @@ def validate_id_number(value: str) -> str:
     """Return the normalised 18-character ID number, or raise ServiceError(fields={"id_number"})."""
     number = normalize_identifier(value)
     if not _ID_RE.match(number):
-        raise ServiceError(ID_FORMAT_ERROR, fields={"id_number": ID_FORMAT_ERROR})
+        raise ServiceError(str(ID_FORMAT_ERROR), fields={"id_number": str(ID_FORMAT_ERROR)})
     try:
         birth = _ric.get_birth_date(number)
     except Exception:  # stdnum raises InvalidComponent for an impossible date
         birth = None
     if birth is None or birth.year < 1900 or birth > timezone.localdate():
-        raise ServiceError(ID_BIRTH_DATE_ERROR, fields={"id_number": ID_BIRTH_DATE_ERROR})
+        raise ServiceError(str(ID_BIRTH_DATE_ERROR), fields={"id_number": str(ID_BIRTH_DATE_ERROR)})
     if number[-1] != _ric.calc_check_digit(number):
-        raise ServiceError(ID_CHECK_ERROR, fields={"id_number": ID_CHECK_ERROR})
+        raise ServiceError(str(ID_CHECK_ERROR), fields={"id_number": str(ID_CHECK_ERROR)})
     return number
 
 
@@ -126,11 +127,11 @@ def validate_uscc(value: str) -> str:
     """Return the normalised 18-character USCC, or raise ServiceError(fields={"uscc"})."""
     code = normalize_identifier(value)
     if not _USCC_RE.match(code):
-        raise ServiceError(USCC_FORMAT_ERROR, fields={"uscc": USCC_FORMAT_ERROR})
+        raise ServiceError(str(USCC_FORMAT_ERROR), fields={"uscc": str(USCC_FORMAT_ERROR)})
     if code[17] != uscc_check_char(code[:17]):
-        raise ServiceError(USCC_CHECK_ERROR, fields={"uscc": USCC_CHECK_ERROR})
+        raise ServiceError(str(USCC_CHECK_ERROR), fields={"uscc": str(USCC_CHECK_ERROR)})
     if not is_valid_org_code(code[8:17]):
-        raise ServiceError(USCC_ORG_CODE_ERROR, fields={"uscc": USCC_ORG_CODE_ERROR})
+        raise ServiceError(str(USCC_ORG_CODE_ERROR), fields={"uscc": str(USCC_ORG_CODE_ERROR)})
     return code
 
 

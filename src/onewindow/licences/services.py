@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from onewindow.api.errors import Conflict, ServiceError
 from onewindow.audit.services import record
@@ -86,7 +87,7 @@ def _normalize_holder(holder_kind: str, holder_id: str) -> str:
             return validate_uscc(holder_id)
         except ServiceError as exc:
             raise ServiceError(exc.message, fields={"holder_id": exc.message}) from exc
-    msg = "持证主体类型应为 person（自然人）或 org（法人及其他组织）"
+    msg = gettext("持证主体类型应为 person（自然人）或 org（法人及其他组织）")
     raise ServiceError(msg, fields={"holder_kind": msg})
 
 
@@ -112,11 +113,11 @@ def issue_licence(
     if isinstance(licence_type, str):
         code, licence_type = licence_type, LicenceType.objects.filter(code=licence_type).first()
         if licence_type is None:
-            msg = f"证照类型 {code} 不存在"
+            msg = gettext("证照类型 %(code)s 不存在") % {"code": code}
             raise ServiceError(msg, fields={"licence_type": msg})
     holder_name = (holder_name or "").strip()
     if not holder_name:
-        raise ServiceError("持证主体名称不能为空", fields={"holder_name": "持证主体名称不能为空"})
+        raise ServiceError(gettext("持证主体名称不能为空"), fields={"holder_name": gettext("持证主体名称不能为空")})
     holder_id = _normalize_holder(holder_kind, holder_id)
     issued_on = issued_on or timezone.localdate()
     if department is None and licence_type.department_id:
@@ -147,10 +148,10 @@ def revoke_licence(licence: Licence, reason: str, actor=None) -> Licence:
     """Revoke (注销) a licence; it no longer counts as held. Revoking twice is a Conflict."""
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("请填写注销原因", fields={"reason": "请填写注销原因"})
+        raise ServiceError(gettext("请填写注销原因"), fields={"reason": gettext("请填写注销原因")})
     locked = Licence.objects.select_for_update().select_related("licence_type").get(pk=licence.pk)
     if locked.status == LicenceStatus.REVOKED:
-        raise Conflict("该证照已注销", fields={"licence": "该证照已注销"})
+        raise Conflict(gettext("该证照已注销"), fields={"licence": gettext("该证照已注销")})
     before = _licence_snapshot(locked)
     locked.status = LicenceStatus.REVOKED
     locked.revoked_at = timezone.now()
@@ -185,7 +186,7 @@ def _enterprise_type(value) -> str:
     for choice in EnterpriseType:
         if value == choice.value or value == str(choice.label):
             return choice.value
-    msg = "企业类型无效，可选：" + "、".join(str(c.label) for c in EnterpriseType)
+    msg = gettext("企业类型无效，可选：%(types)s") % {"types": "、".join(str(c.label) for c in EnterpriseType)}
     raise ServiceError(msg, fields={"enterprise_type": msg})
 
 
@@ -195,7 +196,7 @@ def _capital(value) -> Decimal:
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e14"):
-        msg = "注册资本应为非负金额（万元）"
+        msg = gettext("注册资本应为非负金额（万元）")
         raise ServiceError(msg, fields={"registered_capital": msg})
     return amount.quantize(Decimal("0.01"))
 
@@ -240,7 +241,7 @@ def _allocate_uscc(division_code: str, org_type: str) -> str:
     while True:
         counter.last += 1
         if counter.last >= ORG_CODE_BODY_SPACE:
-            raise Conflict("该区划的统一社会信用代码已分配完", fields={"division_code": "代码已分配完"})
+            raise Conflict(gettext("该区划的统一社会信用代码已分配完"), fields={"division_code": gettext("代码已分配完")})
         code = generate_uscc(authority="9", org_type=org_type, division_code=division_code, sequence=counter.last)
         # A code imported from elsewhere may already sit on that number: move on to the next one.
         if not EnterpriseRegistration.objects.filter(uscc=code).exists():
@@ -278,15 +279,15 @@ def register_enterprise(
     address = (address or "").strip()
     division_code = str(division_code or "").strip()
     if not name:
-        errors["name"] = "企业名称不能为空"
+        errors["name"] = gettext("企业名称不能为空")
     if not legal_representative:
-        errors["legal_representative"] = "法定代表人（负责人、经营者）不能为空"
+        errors["legal_representative"] = gettext("法定代表人（负责人、经营者）不能为空")
     if not address:
-        errors["address"] = "住所（经营场所）不能为空"
+        errors["address"] = gettext("住所（经营场所）不能为空")
     if len(division_code) != 6 or not division_code.isdigit() or division_code == "000000":
-        errors["division_code"] = "登记地区划代码应为6位数字"
+        errors["division_code"] = gettext("登记地区划代码应为6位数字")
     if errors:
-        raise ServiceError("企业登记信息不完整或有误", fields=errors)
+        raise ServiceError(gettext("企业登记信息不完整或有误"), fields=errors)
     kind = _enterprise_type(enterprise_type)
     capital = _capital(registered_capital)
     registered_on = registered_on or timezone.localdate()

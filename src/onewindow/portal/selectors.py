@@ -4,6 +4,8 @@ import hmac
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.api.errors import NotFound
 from onewindow.cases import selectors as case_selectors
@@ -14,7 +16,7 @@ from onewindow.catalog.models import ItemVersion, OnlineDepth
 from .models import Upload
 
 STEP_LABELS = {"file": "提交申请", **{a: t.label for a, t in TRANSITIONS.items()}}
-NOT_FOUND_MESSAGE = "未找到该办件，请核对办件编号和查询码"
+NOT_FOUND_MESSAGE = gettext_lazy("未找到该办件，请核对办件编号和查询码")
 
 
 def online_items(search: str = "", limit: int = 50) -> QuerySet:
@@ -34,7 +36,7 @@ def online_item(code: str) -> ItemVersion:
                                     online_depth__in=[OnlineDepth.FULL, OnlineDepth.PREREVIEW])
          .select_related("item__department").first())
     if v is None:
-        raise NotFound("事项不存在或不支持网上申请")
+        raise NotFound(_("事项不存在或不支持网上申请"))
     return v
 
 
@@ -51,7 +53,7 @@ def visible_upload(user, upload_id: int) -> Upload:
     """An upload whose case the user may see (the owner or staff in scope), else NotFound."""
     up = Upload.objects.select_related("case").filter(pk=upload_id).first()
     if up is None or not case_selectors.cases_visible_to(user).filter(pk=up.case_id).exists():
-        raise NotFound("文件不存在或无权查看")
+        raise NotFound(_("文件不存在或无权查看"))
     return up
 
 
@@ -123,4 +125,4 @@ def track(number: str, code: str) -> dict:
                 for c in children
             ],
         }
-    raise NotFound(NOT_FOUND_MESSAGE)
+    raise NotFound(str(NOT_FOUND_MESSAGE))

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import ApplicantKind, Role
 from onewindow.api.errors import Forbidden, ServiceError
@@ -64,7 +65,7 @@ def _digest(phone: str, code: str) -> str:
 def normalise_phone(phone: str) -> str:
     phone = re.sub(r"[\s\-]", "", str(phone or ""))
     if not PHONE_RE.match(phone):
-        raise ServiceError("手机号格式不正确", fields={"phone": "请输入11位中国大陆手机号"})
+        raise ServiceError(_("手机号格式不正确"), fields={"phone": _("请输入11位中国大陆手机号")})
     return phone
 
 
@@ -89,9 +90,9 @@ def request_sms_code(phone: str, purpose: str = "register") -> None:
     per_hour = int(_conf("ONEWINDOW_SMS_PER_HOUR", 5))
     recent = SmsCode.objects.filter(phone=phone, created_at__gt=now - datetime.timedelta(hours=1))
     if recent.filter(created_at__gt=now - datetime.timedelta(seconds=per_minute)).exists():
-        raise RateLimited("验证码发送过于频繁，请稍后再试", fields={"phone": f"{per_minute} 秒内只能获取一次"})
+        raise RateLimited(_("验证码发送过于频繁，请稍后再试"), fields={"phone": _("%(per_minute)s 秒内只能获取一次") % {"per_minute": per_minute}})
     if recent.count() >= per_hour:
-        raise RateLimited("验证码发送次数已达上限，请一小时后再试", fields={"phone": f"每小时最多 {per_hour} 次"})
+        raise RateLimited(_("验证码发送次数已达上限，请一小时后再试"), fields={"phone": _("每小时最多 %(per_hour)s 次") % {"per_hour": per_hour}})
     code = f"{secrets.randbelow(10**6):06d}"
     SmsCode.objects.create(phone=phone, purpose=purpose, digest=_digest(phone, code), created_at=now,
                            expires_at=now + CODE_TTL)
@@ -118,26 +119,26 @@ def _check_code(phone: str, code: str, purpose: str) -> SmsCode:
 def _consume_code(phone: str, code: str, purpose: str) -> None:
     sms = _check_code(phone, code, purpose)
     if sms is None:
-        raise ServiceError("短信验证码错误或已失效", fields={"code": "验证码错误或已失效"})
+        raise ServiceError(_("短信验证码错误或已失效"), fields={"code": _("验证码错误或已失效")})
     updated = SmsCode.objects.filter(pk=sms.pk, used_at__isnull=True).update(used_at=timezone.now())
     if not updated:
-        raise ServiceError("短信验证码已使用", fields={"code": "验证码已使用"})
+        raise ServiceError(_("短信验证码已使用"), fields={"code": _("验证码已使用")})
 
 
 def _check_password(password: str, user=None) -> None:
     try:
         validate_password(password or "", user)
     except ValidationError as exc:
-        raise ServiceError("密码不符合要求", fields={"password": "；".join(exc.messages)}) from None
+        raise ServiceError(_("密码不符合要求"), fields={"password": "；".join(exc.messages)}) from None
 
 
 def _check_account_free(phone: str, ident_field: str, ident: str) -> None:
     User = get_user_model()
     if User.objects.filter(username=phone).exists() or User.objects.filter(phone=phone, role=Role.APPLICANT).exists():
-        raise ServiceError("该手机号已注册", fields={"phone": "该手机号已注册，请直接登录"})
+        raise ServiceError(_("该手机号已注册"), fields={"phone": _("该手机号已注册，请直接登录")})
     if User.objects.filter(**{ident_field: ident, "role": Role.APPLICANT}).exists():
-        label = "身份证号" if ident_field == "id_number" else "统一社会信用代码"
-        raise ServiceError(f"该{label}已注册", fields={ident_field: f"该{label}已注册"})
+        label = _("身份证号") if ident_field == "id_number" else _("统一社会信用代码")
+        raise ServiceError(_("该%(label)s已注册") % {"label": label}, fields={ident_field: _("该%(label)s已注册") % {"label": label}})
 
 
 def _register(*, kind, phone, password, code, name, ident_field, ident, email, legal_representative=""):
@@ -163,16 +164,16 @@ def _register(*, kind, phone, password, code, name, ident_field, ident, email, l
 def _name(value, label, field="name", max_len=100) -> str:
     value = (value or "").strip()
     if not value:
-        raise ServiceError(f"{label}必填", fields={field: "必填"})
+        raise ServiceError(_("%(label)s必填") % {"label": label}, fields={field: _("必填")})
     if len(value) > max_len:
-        raise ServiceError(f"{label}过长", fields={field: f"不超过 {max_len} 字"})
+        raise ServiceError(_("%(label)s过长") % {"label": label}, fields={field: _("不超过 %(max_len)s 字") % {"max_len": max_len}})
     return value
 
 
 def register_person(*, phone: str, password: str, code: str, name: str, id_number: str, email: str = ""):
     """Register a citizen (自然人) account; the SMS code must match the latest one sent to `phone`."""
     phone = normalise_phone(phone)
-    name = _name(name, "姓名")
+    name = _name(name, _("姓名"))
     ident = validate_id_number(id_number)
     return _register(kind=ApplicantKind.PERSON, phone=phone, password=password, code=code, name=name,
                      ident_field="id_number", ident=ident, email=email)
@@ -182,8 +183,8 @@ def register_org(*, phone: str, password: str, code: str, name: str, uscc: str, 
                  email: str = ""):
     """Register an enterprise (法人) account by its unified social credit code."""
     phone = normalise_phone(phone)
-    name = _name(name, "单位名称")
-    legal = _name(legal_representative, "法定代表人", "legal_representative", 50)
+    name = _name(name, _("单位名称"))
+    legal = _name(legal_representative, _("法定代表人"), "legal_representative", 50)
     ident = validate_uscc(uscc)
     return _register(kind=ApplicantKind.ORG, phone=phone, password=password, code=code, name=name,
                      ident_field="uscc", ident=ident, email=email, legal_representative=legal)
@@ -201,7 +202,7 @@ def applicant_of(user, phone: str | None = None) -> dict:
         block = {"kind": "person", "name": user.display_name, "id_number": user.id_number}
         ident = user.id_number
     if not ident or not user.display_name:
-        raise ServiceError("请先完善申请人信息（姓名/名称与证件号码）", fields={"applicant": "资料不完整"})
+        raise ServiceError(_("请先完善申请人信息（姓名/名称与证件号码）"), fields={"applicant": _("资料不完整")})
     block["phone"] = (phone if phone is not None else user.phone or "").strip()
     return block
 
@@ -211,16 +212,16 @@ def inspect_file(f, field: str) -> tuple[bytes, str, str]:
     limit = max_upload_bytes()
     size = getattr(f, "size", None)
     if size is not None and size > limit:
-        raise ServiceError(f"文件过大：{f.name}", fields={field: f"单个文件不超过 {limit // (1024 * 1024) or 1} MB"})
+        raise ServiceError(_("文件过大：%(name)s") % {"name": f.name}, fields={field: _("单个文件不超过 %(limit)s MB") % {"limit": limit // (1024 * 1024) or 1}})
     data = f.read(limit + 1)
     if len(data) > limit:
-        raise ServiceError(f"文件过大：{f.name}", fields={field: f"单个文件不超过 {limit // (1024 * 1024) or 1} MB"})
+        raise ServiceError(_("文件过大：%(name)s") % {"name": f.name}, fields={field: _("单个文件不超过 %(limit)s MB") % {"limit": limit // (1024 * 1024) or 1}})
     if not data:
-        raise ServiceError(f"文件为空：{f.name}", fields={field: "文件为空"})
+        raise ServiceError(_("文件为空：%(name)s") % {"name": f.name}, fields={field: _("文件为空")})
     for magic, ctype, ext in SIGNATURES:
         if data.startswith(magic):
             return data, ctype, ext
-    raise ServiceError(f"文件类型不受支持：{f.name}", fields={field: "仅支持 PDF、JPG、PNG 文件"})
+    raise ServiceError(_("文件类型不受支持：%(name)s") % {"name": f.name}, fields={field: _("仅支持 PDF、JPG、PNG 文件")})
 
 
 def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
@@ -253,7 +254,7 @@ def _store(case, user, checked) -> list[Upload]:
 
 def _require_applicant(user) -> None:
     if getattr(user, "role", None) != Role.APPLICANT:
-        raise Forbidden("仅申请人可以使用网上办事大厅")
+        raise Forbidden(_("仅申请人可以使用网上办事大厅"))
 
 
 @transaction.atomic
@@ -267,7 +268,7 @@ def apply_online(*, user, item: str, files: dict, phone: str | None = None, data
     version = (ItemVersion.objects.filter(item__code=item, is_current=True, status="published")
                .only("online_depth").first())
     if version is not None and version.online_depth not in ONLINE_DEPTHS:
-        raise ServiceError("该事项暂不支持网上申请，请到窗口办理", fields={"item": "仅窗口办理"})
+        raise ServiceError(_("该事项暂不支持网上申请，请到窗口办理"), fields={"item": _("仅窗口办理")})
     checked = _checked(files)
     codes = sorted({c[0] for c in checked})
     case = case_services.file_case(item=item, applicant=applicant_of(user, phone), channel="online",
@@ -283,7 +284,7 @@ def supplement_online(*, user, number: str, files: dict):
     checked = _checked(files)
     codes = sorted({c[0] for c in checked})
     if not codes:
-        raise ServiceError("请上传补正的材料", fields={"materials": "至少一项"})
+        raise ServiceError(_("请上传补正的材料"), fields={"materials": _("至少一项")})
     case = case_services.perform(number, "supplement", user, {"materials": codes})
     _store(case, user, checked)
     return case
@@ -307,7 +308,7 @@ def count_track_attempt(client: str) -> None:
     client = (client or "unknown")[:64]
     _serialise(f"track:{client}")
     if TrackAttempt.objects.filter(client=client, at__gt=now - window).count() >= limit:
-        raise RateLimited("查询过于频繁，请稍后再试")
+        raise RateLimited(_("查询过于频繁，请稍后再试"))
     TrackAttempt.objects.create(client=client, at=now)
     TrackAttempt.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -32,13 +33,13 @@ def rectification_days() -> int:
 
 def _level(value, field="level") -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ServiceError("评价等级应为 1 到 5", fields={field: "应为 1..5 的整数"})
+        raise ServiceError(_("评价等级应为 1 到 5"), fields={field: _("应为 1..5 的整数")})
     try:
         n = int(value)
     except ValueError:
-        raise ServiceError("评价等级应为 1 到 5", fields={field: "应为 1..5 的整数"}) from None
+        raise ServiceError(_("评价等级应为 1 到 5"), fields={field: _("应为 1..5 的整数")}) from None
     if not 1 <= n <= 5:
-        raise ServiceError("评价等级应为 1 到 5", fields={field: "应为 1..5 的整数"})
+        raise ServiceError(_("评价等级应为 1 到 5"), fields={field: _("应为 1..5 的整数")})
     return n
 
 
@@ -46,12 +47,12 @@ def _dimensions(channel: str, given, level: int) -> dict:
     if given in (None, ""):
         given = {}
     if not isinstance(given, dict):
-        raise ServiceError("分项评分格式有误", fields={"dimensions": "应为 {维度: 1..5}"})
+        raise ServiceError(_("分项评分格式有误"), fields={"dimensions": _("应为 {维度: 1..5}")})
     known = DIMENSIONS[channel]
     out = {}
     for key, value in given.items():
         if key not in known:
-            raise ServiceError(f"未知评价维度：{key}", fields={f"dimensions.{key}": f"可用维度：{', '.join(known)}"})
+            raise ServiceError(_("未知评价维度：%(key)s") % {"key": key}, fields={f"dimensions.{key}": _("可用维度：%(known)s") % {"known": ', '.join(known)}})
         out[key] = _level(value, f"dimensions.{key}")
     out.setdefault("overall", level)
     return out
@@ -70,28 +71,28 @@ def rate_case(number: str, actor, level, dimensions: dict | None = None, comment
     applicant who is present. Errors: 404 outside scope, 409 before conclusion or when rated.
     """
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden("需要登录")
+        raise Forbidden(_("需要登录"))
     if actor.role == Role.APPLICANT:
         expected = RatingChannel.ONLINE
     elif actor.role == Role.CLERK:
         expected = RatingChannel.WINDOW
     else:
-        raise Forbidden("只有申请人本人或窗口评价器可以评价")
+        raise Forbidden(_("只有申请人本人或窗口评价器可以评价"))
     channel = channel or expected
     if channel != expected:
-        raise ServiceError("评价渠道与当前用户不符", fields={"channel": f"应为 {expected}"})
+        raise ServiceError(_("评价渠道与当前用户不符"), fields={"channel": _("应为 %(expected)s") % {"expected": expected}})
     lvl = _level(level)
     dims = _dimensions(channel, dimensions, lvl)
     comment = (comment or "").strip()
     if len(comment) > 2000:
-        raise ServiceError("评价内容过长", fields={"comment": "至多 2000 字"})
+        raise ServiceError(_("评价内容过长"), fields={"comment": _("至多 2000 字")})
     case = cases_visible_to(actor).select_for_update(of=("self",)).filter(number=number).first()
     if case is None:
-        raise NotFound(f"办件 {number} 不存在或无权评价")
+        raise NotFound(_("办件 %(number)s 不存在或无权评价") % {"number": number})
     if case.state not in RATABLE_STATES:
-        raise Conflict("办件办结后方可评价", fields={"state": case.state})
+        raise Conflict(_("办件办结后方可评价"), fields={"state": case.state})
     if Rating.objects.filter(case=case).exists():
-        raise Conflict("该办件已评价，不能重复评价")
+        raise Conflict(_("该办件已评价，不能重复评价"))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -100,7 +101,7 @@ def rate_case(number: str, actor, level, dimensions: dict | None = None, comment
                 rated_by=actor, department_id=case.department_id, region_code=case.region_code,
             )
     except IntegrityError:
-        raise Conflict("该办件已评价，不能重复评价") from None
+        raise Conflict(_("该办件已评价，不能重复评价")) from None
     record(actor=actor, action="rating.create", obj_type="case", obj_id=case.number, after=_snapshot(rating))
     if lvl in BAD_LEVELS:
         _open_rectification(rating, actor, timezone.localtime(now).date())
@@ -118,13 +119,13 @@ def _open_rectification(rating: Rating, actor, today) -> Rectification:
 
 def _rect_for(actor, rect_id, *, lock=True) -> Rectification:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden("需要登录")
+        raise Forbidden(_("需要登录"))
     qs = rectifications_visible_to(actor)
     if lock:
         qs = qs.select_for_update(of=("self",))
     rect = qs.filter(pk=rect_id).first()
     if rect is None:
-        raise NotFound("整改任务不存在或无权查看")
+        raise NotFound(_("整改任务不存在或无权查看"))
     return rect
 
 
@@ -133,7 +134,7 @@ def _may_write(actor, rect: Rectification) -> None:
         return
     if actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id == rect.department_id:
         return
-    raise Forbidden("无权处理该整改任务")
+    raise Forbidden(_("无权处理该整改任务"))
 
 
 @transaction.atomic
@@ -143,9 +144,9 @@ def add_followup(rect_id: int, actor, text: str) -> RectificationNote:
     _may_write(actor, rect)
     text = (text or "").strip()
     if not text:
-        raise ServiceError("跟进内容必填", fields={"text": "必填"})
+        raise ServiceError(_("跟进内容必填"), fields={"text": _("必填")})
     if rect.status != RectificationStatus.OPEN:
-        raise Conflict("整改任务已办结")
+        raise Conflict(_("整改任务已办结"))
     note = RectificationNote.objects.create(rectification=rect, author=actor, text=text, at=timezone.now())
     record(actor=actor, action="rectification.followup", obj_type="rectification", obj_id=rect.pk,
            after={"text": text})
@@ -158,9 +159,9 @@ def close_rectification(rect_id: int, actor, result: str, note: str = "") -> Rec
     rect = _rect_for(actor, rect_id)
     _may_write(actor, rect)
     if result not in (RectificationStatus.RECTIFIED, RectificationStatus.NOT_RECTIFIED):
-        raise ServiceError("整改结果应为 rectified 或 not_rectified", fields={"result": "rectified 或 not_rectified"})
+        raise ServiceError(_("整改结果应为 rectified 或 not_rectified"), fields={"result": _("rectified 或 not_rectified")})
     if rect.status != RectificationStatus.OPEN:
-        raise Conflict("整改任务已办结")
+        raise Conflict(_("整改任务已办结"))
     before = {"status": rect.status}
     rect.status = result
     rect.result = (note or "").strip()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.api.errors import ServiceError
 from onewindow.audit.services import record
@@ -57,13 +58,13 @@ def _read_region_rows(path: Path) -> list[dict]:
             missing = {"code", "name", "level", "parent"} - set(reader.fieldnames or [])
             if missing:
                 raise ServiceError(
-                    f"区划文件缺少列：{', '.join(sorted(missing))}",
+                    _("区划文件缺少列：%(columns)s") % {"columns": ', '.join(sorted(missing))},
                     code="bad_region_file",
                     fields={"path": str(path)},
                 )
             rows = [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
     except FileNotFoundError as exc:
-        raise ServiceError(f"区划文件不存在：{path}", code="bad_region_file") from exc
+        raise ServiceError(_("区划文件不存在：%(path)s") % {"path": path}, code="bad_region_file") from exc
     return rows
 
 
@@ -71,19 +72,19 @@ def _validate_region_rows(rows: list[dict]) -> None:
     seen: set[str] = set()
     for n, row in enumerate(rows, start=2):
         code, name, level, parent = row["code"], row["name"], row["level"], row["parent"]
-        where = f"第 {n} 行"
+        where = _("第 %(n)s 行") % {"n": n}
         if level not in _CODE_LENGTHS:
-            raise ServiceError(f"{where}：未知层级 {level!r}", code="bad_region_row", fields={"line": n})
+            raise ServiceError(_("%(where)s：未知层级 %(level)s") % {"where": where, "level": repr(level)}, code="bad_region_row", fields={"line": n})
         if not code.isdigit() or len(code) != _CODE_LENGTHS[level]:
             raise ServiceError(
-                f"{where}：区划代码 {code!r} 与层级 {level} 不符", code="bad_region_row", fields={"line": n}
+                _("%(where)s：区划代码 %(code)s 与层级 %(level)s 不符") % {"where": where, "code": repr(code), "level": level}, code="bad_region_row", fields={"line": n}
             )
         if not name:
-            raise ServiceError(f"{where}：名称为空", code="bad_region_row", fields={"line": n})
+            raise ServiceError(_("%(where)s：名称为空") % {"where": where}, code="bad_region_row", fields={"line": n})
         if code in seen:
-            raise ServiceError(f"{where}：区划代码 {code} 重复", code="bad_region_row", fields={"line": n})
+            raise ServiceError(_("%(where)s：区划代码 %(code)s 重复") % {"where": where, "code": code}, code="bad_region_row", fields={"line": n})
         if level != RegionLevel.PROVINCE and not parent:
-            raise ServiceError(f"{where}：缺少上级代码", code="bad_region_row", fields={"line": n})
+            raise ServiceError(_("%(where)s：缺少上级代码") % {"where": where}, code="bad_region_row", fields={"line": n})
         seen.add(code)
 
 
@@ -107,7 +108,7 @@ def load_regions(path: str | Path | None = None, *, actor=None) -> SyncResult:
     for row in rows:
         if row["parent"] and row["parent"] not in known:
             raise ServiceError(
-                f"区划 {row['code']} 的上级 {row['parent']} 不存在",
+                _("区划 %(code)s 的上级 %(parent)s 不存在") % {"code": row['code'], "parent": row['parent']},
                 code="bad_region_row",
                 fields={"code": row["code"]},
             )
@@ -165,17 +166,17 @@ SITE_FIELDS = [
 def _normalise_site_spec(spec: dict) -> dict:
     code = (spec.get("code") or "").strip()
     if not code:
-        raise ServiceError("场所编码不能为空", code="bad_site", fields={"code": "required"})
+        raise ServiceError(_("场所编码不能为空"), code="bad_site", fields={"code": "required"})
     if spec.get("level") not in SiteLevel.values:
         raise ServiceError(
-            f"场所 {code}：未知层级 {spec.get('level')!r}", code="bad_site", fields={"level": code}
+            _("场所 %(code)s：未知层级 %(level)s") % {"code": code, "level": repr(spec.get('level'))}, code="bad_site", fields={"level": code}
         )
     if spec.get("kind") not in SiteKind.values:
         raise ServiceError(
-            f"场所 {code}：未知类型 {spec.get('kind')!r}", code="bad_site", fields={"kind": code}
+            _("场所 %(code)s：未知类型 %(kind)s") % {"code": code, "kind": repr(spec.get('kind'))}, code="bad_site", fields={"kind": code}
         )
     if not spec.get("name"):
-        raise ServiceError(f"场所 {code}：名称为空", code="bad_site", fields={"name": code})
+        raise ServiceError(_("场所 %(code)s：名称为空") % {"code": code}, code="bad_site", fields={"name": code})
     out = {
         "code": code,
         "name": spec["name"],
@@ -194,7 +195,7 @@ def _normalise_site_spec(spec: dict) -> dict:
             value = datetime.time.fromisoformat(value)
         out[key] = value
     if not (out["morning_open"] < out["morning_close"] <= out["afternoon_open"] < out["afternoon_close"]):
-        raise ServiceError(f"场所 {code}：办公时间不合理", code="bad_site", fields={"hours": code})
+        raise ServiceError(_("场所 %(code)s：办公时间不合理") % {"code": code}, code="bad_site", fields={"hours": code})
     return out
 
 
@@ -209,20 +210,20 @@ def sync_sites(specs: Iterable[dict], *, actor=None) -> SyncResult:
     items = [_normalise_site_spec(s) for s in specs]
     codes = [s["code"] for s in items]
     if len(set(codes)) != len(codes):
-        raise ServiceError("场所编码重复", code="bad_site")
+        raise ServiceError(_("场所编码重复"), code="bad_site")
     region_ids = {s["region_id"] for s in items}
     found = set(Region.objects.filter(code__in=region_ids).values_list("code", flat=True))
     if region_ids - found:
         missing = sorted(str(c) for c in region_ids - found)
         raise ServiceError(
-            f"区划不存在：{', '.join(missing[:5])}", code="bad_site", fields={"region": missing}
+            _("区划不存在：%(codes)s") % {"codes": ', '.join(missing[:5])}, code="bad_site", fields={"region": missing}
         )
     parent_codes = {s["parent_code"] for s in items if s["parent_code"]}
     existing = {s.code: s for s in Site.objects.filter(code__in=set(codes) | parent_codes)}
     missing_parents = parent_codes - set(existing) - set(codes)
     if missing_parents:
         raise ServiceError(
-            f"上级场所不存在：{', '.join(sorted(missing_parents)[:5])}",
+            _("上级场所不存在：%(codes)s") % {"codes": ', '.join(sorted(missing_parents)[:5])},
             code="bad_site",
             fields={"parent": sorted(missing_parents)},
         )
@@ -236,7 +237,7 @@ def sync_sites(specs: Iterable[dict], *, actor=None) -> SyncResult:
         batch = [s for s in pending if not s["parent_code"] or s["parent_code"] in existing]
         if not batch:
             raise ServiceError(
-                "上级场所关系成环", code="bad_site", fields={"parent": [s["code"] for s in pending][:5]}
+                _("上级场所关系成环"), code="bad_site", fields={"parent": [s["code"] for s in pending][:5]}
             )
         done = {s["code"] for s in batch}
         pending = [s for s in pending if s["code"] not in done]
@@ -246,7 +247,7 @@ def sync_sites(specs: Iterable[dict], *, actor=None) -> SyncResult:
             parent = existing[s["parent_code"]] if s["parent_code"] else None
             if parent is not None and parent.code == s["code"]:
                 raise ServiceError(
-                    f"场所 {s['code']} 不能以自身为上级", code="bad_site", fields={"parent": s["code"]}
+                    _("场所 %(code)s 不能以自身为上级") % {"code": s['code']}, code="bad_site", fields={"parent": s["code"]}
                 )
             values["parent_id"] = parent.pk if parent else None
             current = existing.get(s["code"])
@@ -290,7 +291,7 @@ def sync_halls(specs: Iterable[dict], *, actor=None) -> SyncResult:
     missing = {sp["site"] for sp in specs} - set(sites)
     if missing:
         raise ServiceError(
-            f"场所不存在：{', '.join(sorted(missing)[:5])}", code="bad_hall", fields={"site": sorted(missing)}
+            _("场所不存在：%(codes)s") % {"codes": ', '.join(sorted(missing)[:5])}, code="bad_hall", fields={"site": sorted(missing)}
         )
     existing = {
         (h.site.code, h.name): h for h in Hall.objects.filter(site__in=sites.values()).select_related("site")
@@ -299,7 +300,7 @@ def sync_halls(specs: Iterable[dict], *, actor=None) -> SyncResult:
     new_rows, changed_rows = [], []
     for sp in specs:
         if not sp.get("name"):
-            raise ServiceError("大厅名称不能为空", code="bad_hall", fields={"name": "required"})
+            raise ServiceError(_("大厅名称不能为空"), code="bad_hall", fields={"name": "required"})
         floor = sp.get("floor", "")
         current = existing.get((sp["site"], sp["name"]))
         if current is None:
@@ -344,23 +345,23 @@ def sync_windows(specs: Iterable[dict], *, actor=None) -> SyncResult:
         hall = halls.get((sp["site"], sp["hall"]))
         if hall is None:
             raise ServiceError(
-                f"大厅不存在：{sp['site']}/{sp['hall']}", code="bad_window", fields={"hall": sp["hall"]}
+                _("大厅不存在：%(site)s/%(hall)s") % {"site": sp['site'], "hall": sp['hall']}, code="bad_window", fields={"hall": sp["hall"]}
             )
         number = str(sp.get("number") or "").strip()
         if not number or len(number) > 10:
-            raise ServiceError("窗口号不能为空且不超过10个字符", code="bad_window", fields={"number": number})
+            raise ServiceError(_("窗口号不能为空且不超过10个字符"), code="bad_window", fields={"number": number})
         if (hall.pk, number) in seen:
             raise ServiceError(
-                f"窗口号重复：{sp['hall']} {number}", code="bad_window", fields={"number": number}
+                _("窗口号重复：%(hall)s %(number)s") % {"hall": sp['hall'], "number": number}, code="bad_window", fields={"number": number}
             )
         seen.add((hall.pk, number))
         kind = sp.get("kind")
         if kind not in WindowKind.values:
-            raise ServiceError(f"未知窗口类型 {kind!r}", code="bad_window", fields={"kind": kind})
+            raise ServiceError(_("未知窗口类型 %(kind)s") % {"kind": repr(kind)}, code="bad_window", fields={"kind": kind})
         department = sp.get("department")
         department_id = getattr(department, "pk", department)
         if kind == WindowKind.DEPARTMENT and not department_id:
-            raise ServiceError("部门窗口必须指定部门", code="bad_window", fields={"department": "required"})
+            raise ServiceError(_("部门窗口必须指定部门"), code="bad_window", fields={"department": "required"})
         values = {
             "name": sp.get("name") or WindowKind(kind).label,
             "kind": kind,
@@ -404,7 +405,7 @@ def ensure_department_windows(
     hall = Hall.objects.filter(site__code=site_code, name=hall_name).first()
     if hall is None:
         raise ServiceError(
-            f"大厅不存在：{site_code}/{hall_name}", code="bad_window", fields={"hall": hall_name}
+            _("大厅不存在：%(site_code)s/%(hall_name)s") % {"site_code": site_code, "hall_name": hall_name}, code="bad_window", fields={"hall": hall_name}
         )
     windows = list(hall.windows.all())
     has = {w.department_id for w in windows if w.kind == WindowKind.DEPARTMENT}

@@ -1,6 +1,7 @@
 """Statistics API (/api/v1/stats): supervisors (their region) and administrators."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
@@ -44,12 +45,12 @@ def ranking(request):
     region = resolve_region(request.auth, request.GET.get("region"))
     group = request.GET.get("group") or "department"
     if group not in selectors.GROUPS:
-        raise ServiceError("分组无效", fields={"group": "应为 department、window 或 clerk"})
+        raise ServiceError(_("分组无效"), fields={"group": _("应为 department、window 或 clerk")})
     raw = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     try:
         year, month = (int(p) for p in raw.split("-"))
         d_from, d_to = selectors.month_bounds(year, month)
     except (ValueError, TypeError):
-        raise ServiceError("月份格式无效", fields={"month": "应为 YYYY-MM"}) from None
+        raise ServiceError(_("月份格式无效"), fields={"month": _("应为 YYYY-MM")}) from None
     return {"month": raw, "group": group, "weights": selectors.WEIGHTS,
             "rows": selectors.performance(d_from, d_to, group=group, region=region)}

@@ -1,6 +1,7 @@
 """Supervision API (/api/v1/supervision): open alerts for the supervisor's region."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
@@ -22,7 +23,7 @@ def alerts(request, level: str | None = None, page: str | None = None):
     user = request.auth if getattr(request.auth, "pk", None) else request.user
     selectors.scope_prefix(user)  # 403 for anyone but supervisors and the administrator
     if level not in (None, "") and level not in API_LEVELS:
-        raise ServiceError("预警级别有误", fields={"level": "应为 yellow、red 或 anomaly"})
+        raise ServiceError(_("预警级别有误"), fields={"level": _("应为 yellow、red 或 anomaly")})
     result = paginate(selectors.open_alerts(user, level or None), page, PAGE_SIZE)
     return {
         "count": result.count,

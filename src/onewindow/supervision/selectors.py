@@ -1,6 +1,7 @@
 """Supervision reads, always within the supervisor's region."""
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Forbidden
@@ -23,7 +24,7 @@ def can_supervise(user) -> bool:
 def scope_prefix(user) -> str:
     """The region-code prefix the user oversees ("" for the administrator); Forbidden for others."""
     if not can_supervise(user):
-        raise Forbidden("仅电子监察员可以访问")
+        raise Forbidden(_("仅电子监察员可以访问"))
     if user.is_superuser or user.role == Role.ADMIN:
         return ""
     return region_prefix(user.region_id)

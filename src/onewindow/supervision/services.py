@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.api.errors import Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
@@ -259,7 +260,7 @@ def on_case_changed(sender, case=None, **kwargs) -> None:
 def _require_supervisor(actor) -> str:
     """The region prefix the actor supervises ("" = everywhere for the administrator)."""
     if not can_supervise(actor):
-        raise Forbidden("仅电子监察员可以亮牌")
+        raise Forbidden(_("仅电子监察员可以亮牌"))
     return scope_prefix(actor)
 
 
@@ -268,21 +269,21 @@ def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) 
     prefix = _require_supervisor(actor)
     fields = {}
     if target_kind not in CardTarget.values:
-        fields["target_kind"] = "应为 window 或 department"
+        fields["target_kind"] = _("应为 window 或 department")
     if colour not in CardColour.values:
-        fields["colour"] = "应为 yellow 或 red"
+        fields["colour"] = _("应为 yellow 或 red")
     reason = (reason or "").strip()
     if not reason:
-        fields["reason"] = "请填写亮牌理由"
+        fields["reason"] = _("请填写亮牌理由")
     elif len(reason) > 1000:
-        fields["reason"] = "不超过 1000 字"
+        fields["reason"] = _("不超过 1000 字")
     try:
         target_pk = int(target_id)
     except (TypeError, ValueError):
         target_pk = None
-        fields["target"] = "请选择亮牌对象"
+        fields["target"] = _("请选择亮牌对象")
     if fields:
-        raise ServiceError("亮牌信息有误", fields=fields)
+        raise ServiceError(_("亮牌信息有误"), fields=fields)
     window = department = None
     if target_kind == CardTarget.WINDOW:
         window = Window.objects.select_related("hall__site").filter(pk=target_pk).first()
@@ -291,7 +292,7 @@ def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) 
         department = Department.objects.filter(pk=target_pk).first()
         region = department.region_id if department else None
     if region is None or not region.startswith(prefix):
-        raise NotFound("亮牌对象不存在或不在监管范围内", fields={"target": "不在监管范围内"})
+        raise NotFound(_("亮牌对象不存在或不在监管范围内"), fields={"target": _("不在监管范围内")})
     card = Card.objects.create(
         target_kind=target_kind, window=window, department=department, colour=colour, reason=reason,
         issued_by=actor, issued_at=timezone.now(), region_code=region,
@@ -306,9 +307,9 @@ def revoke_card(*, actor, card_id) -> Card:
     prefix = _require_supervisor(actor)
     card = cards_in_scope(prefix).select_for_update().filter(pk=card_id).first()
     if card is None:
-        raise NotFound("亮牌记录不存在或不在监管范围内")
+        raise NotFound(_("亮牌记录不存在或不在监管范围内"))
     if card.revoked_at is not None:
-        raise ServiceError("该亮牌已撤销", code="already_revoked", status=409)
+        raise ServiceError(_("该亮牌已撤销"), code="already_revoked", status=409)
     card.revoked_at, card.revoked_by = timezone.now(), actor
     card.save(update_fields=["revoked_at", "revoked_by"])
     record(actor=actor, action="supervision.card_revoke", obj_type="card", obj_id=card.pk,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from onewindow.api.errors import ServiceError
@@ -29,22 +30,22 @@ class BetweenOut(Schema):
 def _date(value: str, field: str) -> date:
     value = (value or "").strip()
     if not _DATE.fullmatch(value):
-        raise ServiceError("日期格式有误，应为 YYYY-MM-DD", fields={field: "应为 YYYY-MM-DD 格式的日期"})
+        raise ServiceError(_("日期格式有误，应为 YYYY-MM-DD"), fields={field: _("应为 YYYY-MM-DD 格式的日期")})
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ServiceError(f"日期 {value} 不存在", fields={field: "不是有效的日期"}) from None
+        raise ServiceError(_("日期 %(value)s 不存在") % {"value": value}, fields={field: _("不是有效的日期")}) from None
 
 
 def _days(value: str) -> int:
     value = (value or "").strip()
     if not _INT.fullmatch(value):
-        raise ServiceError("工作日数应为整数", fields={"days": "应为非负整数"})
+        raise ServiceError(_("工作日数应为整数"), fields={"days": _("应为非负整数")})
     if len(value) > 12:
-        raise ServiceError("工作日数过大，超出工作日历范围", fields={"days": "数值过大"})
+        raise ServiceError(_("工作日数过大，超出工作日历范围"), fields={"days": _("数值过大")})
     days = int(value)
     if days < 0:
-        raise ServiceError("工作日数不能为负数", fields={"days": "不能为负数"})
+        raise ServiceError(_("工作日数不能为负数"), fields={"days": _("不能为负数")})
     return days
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db.models import Exists, IntegerField, Max, Min, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.api.errors import ServiceError
 
@@ -35,7 +36,7 @@ def _as_date(value, field: str) -> date:
         return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     if isinstance(value, date):
         return value
-    raise ServiceError("日期格式无效", fields={field: "应为日期（YYYY-MM-DD）"})
+    raise ServiceError(_("日期格式无效"), fields={field: _("应为日期（YYYY-MM-DD）")})
 
 
 def _reseed_if_empty() -> bool:
@@ -54,9 +55,9 @@ def _reseed_if_empty() -> bool:
 def _out_of_range(d: date, field: str) -> ServiceError:
     bounds = CalendarDay.objects.aggregate(lo=Min("date"), hi=Max("date"))
     if bounds["lo"] is None:
-        message = "工作日历尚未初始化"
+        message = _("工作日历尚未初始化")
     else:
-        message = f"日期 {d.isoformat()} 超出工作日历范围（{bounds['lo'].isoformat()} 至 {bounds['hi'].isoformat()}）"
+        message = _("日期 %(date)s 超出工作日历范围（%(lo)s 至 %(hi)s）") % {"date": d.isoformat(), "lo": bounds['lo'].isoformat(), "hi": bounds['hi'].isoformat()}
     return ServiceError(message, fields={field: message})
 
 
@@ -79,9 +80,9 @@ def add_workdays(start: date, days: int) -> tuple[date, bool]:
     """
     start = _as_date(start, "start")
     if isinstance(days, bool) or not isinstance(days, int):
-        raise ServiceError("工作日数应为整数", fields={"days": "应为非负整数"})
+        raise ServiceError(_("工作日数应为整数"), fields={"days": _("应为非负整数")})
     if days < 0:
-        raise ServiceError("工作日数不能为负数", fields={"days": "不能为负数"})
+        raise ServiceError(_("工作日数不能为负数"), fields={"days": _("不能为负数")})
     if days == 0:
         return start, _row(start, "start", "provisional")[0]
     if days > MAX_DAYS:
@@ -109,7 +110,7 @@ def add_workdays(start: date, days: int) -> tuple[date, bool]:
 
 def _beyond(start: date, days: int) -> ServiceError:
     hi = CalendarDay.objects.aggregate(hi=Max("date"))["hi"]
-    message = f"自 {start.isoformat()} 起第 {days} 个工作日超出工作日历范围（至 {hi}）"
+    message = _("自 %(start)s 起第 %(days)s 个工作日超出工作日历范围（至 %(hi)s）") % {"start": start.isoformat(), "days": days, "hi": hi}
     return ServiceError(message, fields={"days": message})
 
 

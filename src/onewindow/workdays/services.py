@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from onewindow.api.errors import ServiceError
 from onewindow.audit.services import record
@@ -34,7 +35,7 @@ def seed_calendar(first_year: int | None = None, last_year: int | None = None, *
     first = conf["CALENDAR_FIRST_YEAR"] if first_year is None else int(first_year)
     last = conf["CALENDAR_LAST_YEAR"] if last_year is None else int(last_year)
     if not (1900 <= first <= last <= 2200):
-        raise ServiceError("年份范围无效", fields={"first_year": f"{first}–{last}"})
+        raise ServiceError(_("年份范围无效"), fields={"first_year": f"{first}–{last}"})
     inserted = schedule.seed(CalendarYear, CalendarDay, first, last)
     if inserted:
         record(actor=actor, action="workdays.seed", obj_type="workdays.CalendarYear", obj_id=f"{first}-{last}",
@@ -45,15 +46,15 @@ def seed_calendar(first_year: int | None = None, last_year: int | None = None, *
 def check_day(day: date, is_workday: bool, kind: str) -> None:
     """Raise ServiceError unless (kind, is_workday) make sense for this date."""
     if kind not in DayKind.values:
-        raise ServiceError("日期类型无效", fields={"kind": f"应为 {'、'.join(DayKind.values)} 之一"})
+        raise ServiceError(_("日期类型无效"), fields={"kind": _("应为 %(values)s 之一") % {"values": '、'.join(DayKind.values)}})
     if bool(is_workday) != (kind in WORKING_KINDS):
-        message = "“工作日”与“调休上班”上班，“周末”与“法定节假日”不上班"
-        raise ServiceError(f"是否上班与日期类型不一致：{message}", fields={"is_workday": message})
+        message = _("“工作日”与“调休上班”上班，“周末”与“法定节假日”不上班")
+        raise ServiceError(_("是否上班与日期类型不一致：%(message)s") % {"message": message}, fields={"is_workday": message})
     if day.weekday() < 5 and kind not in WEEKDAY_KINDS:
-        message = "周一至周五只能是工作日或法定节假日"
+        message = _("周一至周五只能是工作日或法定节假日")
         raise ServiceError(message, fields={"kind": message})
     if day.weekday() >= 5 and kind not in WEEKEND_KINDS:
-        message = "周六、周日只能是周末、调休上班或法定节假日"
+        message = _("周六、周日只能是周末、调休上班或法定节假日")
         raise ServiceError(message, fields={"kind": message})
 
 
@@ -70,11 +71,11 @@ def set_day(day: date, is_workday: bool, kind: str, name: str = "", actor=None) 
     """
     name = (name or "").strip()
     if len(name) > 30:
-        raise ServiceError("节日名称过长", fields={"name": "最多 30 个字"})
+        raise ServiceError(_("节日名称过长"), fields={"name": _("最多 30 个字")})
     check_day(day, is_workday, kind)
     current = CalendarDay.objects.select_for_update().filter(date=day).first()
     if current is None:
-        raise ServiceError(f"日期 {day.isoformat()} 不在工作日历范围内", fields={"date": "不在工作日历范围内"})
+        raise ServiceError(_("日期 %(day)s 不在工作日历范围内") % {"day": day.isoformat()}, fields={"date": _("不在工作日历范围内")})
     before = _snapshot(current)
     delta = int(bool(is_workday)) - int(current.is_workday)
     CalendarDay.objects.filter(date=day).update(kind=kind, is_workday=bool(is_workday), name=name)
@@ -91,7 +92,7 @@ def set_day(day: date, is_workday: bool, kind: str, name: str = "", actor=None) 
 def _year(year: int) -> CalendarYear:
     obj = CalendarYear.objects.select_for_update().filter(year=year).first()
     if obj is None:
-        raise ServiceError(f"{year} 年不在工作日历范围内", fields={"year": "不在工作日历范围内"})
+        raise ServiceError(_("%(year)s 年不在工作日历范围内") % {"year": year}, fields={"year": _("不在工作日历范围内")})
     return obj
 
 
@@ -102,7 +103,7 @@ def confirm_year(year: int, source: str, actor=None) -> CalendarYear:
     obj = _year(year)
     source = (source or "").strip() or schedule.confirmed_source(year)
     if len(source) > 200:
-        raise ServiceError("依据过长", fields={"source": "最多 200 个字"})
+        raise ServiceError(_("依据过长"), fields={"source": _("最多 200 个字")})
     before = {"confirmed": obj.confirmed, "source": obj.source}
     obj.confirmed, obj.source = True, source
     obj.save(update_fields=["confirmed", "source"])
