@@ -355,8 +355,8 @@ Date: {today}. Machine: {mach['nproc']} CPUs (nproc), {mach['memory']} memory, k
 Python {mach['python']}, {mach['pgbench']}; PostgreSQL at 127.0.0.1 on the same machine; clients, server
 and database share the CPUs.
 
-Command: `make bench` (= `.venv/bin/python bench/run_all.py` → `bench/intake.py --clients {args.clients}
---seconds {args.seconds}`).
+Command: `.venv/bin/python bench/intake.py --clients {args.clients} --seconds {args.seconds:g}{" --sample-waits" if args.sample_waits else ""}`
+(`make bench` runs it with the defaults: 16 clients, 20 s).
 
 Method: the database `{pg_parts(args.database_url)['db']}` is dropped and created, migrated and loaded with the
 demo data; window1 (clerk at SZ-CENTRE) gets API tokens. `onewindow serve --port {args.port} --threads
