@@ -80,16 +80,20 @@ def test_track_rate_limit_per_client(client):
         assert client.get(f"/api/v1/track/{case.number}?code={case.query_code}").status_code == 200
 
 
+def _bundle(w):
+    return case_services.file_bundle(
+        bundle="KBQY", applicant=person(), channel="window", actor=w.clerk,
+        data={"enterprise_name": "宿州市一窗科技有限公司", "legal_representative": "张三",
+              "registered_capital": "100", "address": "宿州市埇桥区汴河路1号"},
+    )
+
+
 @pytest.mark.django_db
 def test_track_bundle_filing(client):
     w = make_world()
     make_bundle(w)
     with at(2026, 3, 2, 9):
-        filing = case_services.file_bundle(
-            bundle="KBQY", applicant=person(), channel="window", actor=w.clerk,
-            data={"enterprise_name": "宿州市一窗科技有限公司", "legal_representative": "张三",
-                  "registered_capital": "100", "address": "宿州市埇桥区汴河路1号"},
-        )
+        filing = _bundle(w)
     r = client.get(f"/api/v1/track/{filing.number}?code={filing.query_code}")
     assert r.status_code == 200
     body = r.json()
@@ -107,11 +111,7 @@ def test_track_bundle_reads_all_children_in_fixed_queries(django_assert_num_quer
     w = make_world()
     make_bundle(w)
     with at(2026, 3, 2, 9):
-        filing = case_services.file_bundle(
-            bundle="KBQY", applicant=person(), channel="window", actor=w.clerk,
-            data={"enterprise_name": "宿州市一窗科技有限公司", "legal_representative": "张三",
-                  "registered_capital": "100", "address": "宿州市埇桥区汴河路1号"},
-        )
+        filing = _bundle(w)
         first = filing.cases.order_by("id").first()
         case_services.perform(first.number, "withdraw", w.clerk, {"reason": "申请人撤回"})
     with django_assert_num_queries(4):
