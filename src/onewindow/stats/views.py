@@ -4,7 +4,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,9 @@ def _params(request):
     return d_from, d_to, region, (request.GET.get("department") or None), (request.GET.get("item") or None)
 
 
-def _error(exc: ServiceError):
-    return HttpResponseBadRequest(f"{exc.message}: {exc.fields}".encode(), content_type="text/plain; charset=utf-8")
+def _error(request, exc: ServiceError):
+    """A bad filter: the page again with the message and each field's problem (400)."""
+    return render(request, "stats/error.html", {"message": exc.message, "fields": exc.fields}, status=400)
 
 
 @login_required
@@ -36,7 +37,7 @@ def dashboard(request):
     try:
         d_from, d_to, region, department, item = _params(request)
     except ServiceError as exc:
-        return _error(exc)
+        return _error(request, exc)
     figures = selectors.summary(d_from, d_to, region=region, department=department, item=item)
     ranking = selectors.performance(d_from, d_to, group="department", region=region)
     context = {
@@ -76,7 +77,7 @@ def export(request):
     try:
         d_from, d_to, region, department, item = _params(request)
     except ServiceError as exc:
-        return _error(exc)
+        return _error(request, exc)
     figures = selectors.summary(d_from, d_to, region=region, department=department, item=item)
     wb = Workbook()
     ws = wb.active

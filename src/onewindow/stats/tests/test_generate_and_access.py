@@ -127,7 +127,12 @@ def test_page_permissions_and_content(w):
     html = r.content.decode()
     assert "echarts.min.js" in html and "末位" in html
     assert _client(w.county_sup).get("/stats/?region=341300").status_code == 403
-    assert _client(w.admin).get("/stats/?from=bad").status_code == 400
+    r = _client(w.admin).get("/stats/?from=bad")
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "日期格式无效" in html and "from：应为日期 YYYY-MM-DD" in html and "{'from'" not in html
+    r = _client(w.admin).get("/stats/export.xlsx?from=2026-03-31&to=2026-03-01", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and "Back to statistics" in r.content.decode()
 
 
 def test_excel_export(w):
