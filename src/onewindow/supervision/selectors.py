@@ -7,7 +7,7 @@ from onewindow.accounts.models import Role
 from onewindow.api.errors import Forbidden
 from onewindow.cases.models import CaseEvent
 from onewindow.catalog.models import Department
-from onewindow.regions.models import Window
+from onewindow.regions.models import Site, Window
 from onewindow.regions.selectors import region_prefix
 
 from .models import Alert, Card, Level
@@ -44,17 +44,29 @@ def open_alerts(user, level: str | None = None) -> QuerySet:
     return qs.select_related("case", "department", "site").order_by("-since", "-id")
 
 
+BOARD_TOP = 20  # departments and sites listed on the board, most alerts first
+
+
 def board_counts(user) -> dict:
-    """Open alert counts by level, by department and by site (grouped in SQL)."""
-    qs = _open_in_scope(user)
+    """Open alert counts by level, by department and by site: one grouped pass over the open alerts
+    in scope (level × department × site ids), summed here, then the names of the listed ones. The
+    board is polled; at a million cases each separate GROUP BY read all ~180,000 open alerts again,
+    and grouping by the names too made PostgreSQL expect a group per alert and sort them on disk."""
     by_level = {lv: 0 for lv in Level.values}
-    for row in qs.values("level").annotate(n=Count("id")):
-        by_level[row["level"]] = row["n"]
-    by_department = list(
-        qs.values("department_id", "department__name").annotate(n=Count("id")).order_by("-n", "department__name")[:20]
-    )
-    by_site = list(qs.values("site_id", "site__name").annotate(n=Count("id")).order_by("-n", "site__name")[:20])
-    return {"by_level": by_level, "by_department": by_department, "by_site": by_site,
+    per_department: dict = {}
+    per_site: dict = {}
+    rows = _open_in_scope(user).values_list("level", "department_id", "site_id").annotate(n=Count("id")).order_by()
+    for level, dept_id, site_id, n in rows:
+        by_level[level] = by_level.get(level, 0) + n
+        per_department[dept_id] = per_department.get(dept_id, 0) + n
+        per_site[site_id] = per_site.get(site_id, 0) + n
+    dept_names = dict(Department.objects.filter(pk__in=per_department).values_list("pk", "name"))
+    site_names = dict(Site.objects.filter(pk__in=per_site).values_list("pk", "name"))
+    by_department = sorted(({"department_id": k, "department__name": dept_names.get(k, ""), "n": n}
+                            for k, n in per_department.items()), key=lambda r: (-r["n"], r["department__name"]))
+    by_site = sorted(({"site_id": k, "site__name": site_names.get(k, ""), "n": n} for k, n in per_site.items()),
+                     key=lambda r: (-r["n"], r["site__name"]))
+    return {"by_level": by_level, "by_department": by_department[:BOARD_TOP], "by_site": by_site[:BOARD_TOP],
             "total": sum(by_level.values())}
 
 

@@ -32,21 +32,29 @@ def supervisor_required(view):
     return wrapper
 
 
-def _alert_page(request, level: str):
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the board has just counted the open alerts per level)."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def _alert_page(request, level: str, count: int | None = None):
     qs = selectors.open_alerts(request.user, level)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get(f"{level}_page") or request.GET.get("page"))
+    paginator = Paginator(qs, PAGE_SIZE) if count is None else _CountedPaginator(qs, PAGE_SIZE, count)
+    page = paginator.get_page(request.GET.get(f"{level}_page") or request.GET.get("page"))
     for a in page.object_list:
         a.rule_label = rule_label(a.rule)
     return page
 
 
 def _board_context(request):
+    counts = selectors.board_counts(request.user)
     return {
-        "counts": selectors.board_counts(request.user),
+        "counts": counts,
         "events": selectors.latest_events(request.user),
-        "red": _alert_page(request, Level.RED),
-        "yellow": _alert_page(request, Level.YELLOW),
-        "anomaly": _alert_page(request, Level.ANOMALY),
+        **{level: _alert_page(request, level, counts["by_level"][level]) for level in Level.values},
     }
 
 

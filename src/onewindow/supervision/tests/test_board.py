@@ -45,6 +45,26 @@ def test_board_counts_by_level_department_and_site(client, w):
     assert [(r["site__name"], r["n"]) for r in counts["by_site"]] == [("宿州市政务服务中心", 2)]
 
 
+def test_board_lists_the_top_groups_and_counts_each_level_once(client, w, monkeypatch):
+    """Two red alerts in 市公安局, one in 市市场监督管理局: with room for one row, the police department
+    is listed; the red list's pager takes the board's count instead of counting again."""
+    from onewindow.supervision import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_TOP", 1)
+    accepted(w, 2026, 9, 29)
+    for _ in range(2):
+        case = accepted(w, 2026, 9, 29, item=w.police_item)
+        Case.objects.filter(pk=case.pk).update(due_date=D(2026, 10, 9))
+    services.sweep(D(2026, 10, 13))
+    counts = selectors.board_counts(w.supervisor)
+    assert counts["by_level"] == {"yellow": 0, "red": 3, "anomaly": 0} and counts["total"] == 3
+    assert counts["by_department"] == [{"department_id": w.police_item.item.department_id,
+                                        "department__name": "市公安局", "n": 2}]
+    client.force_login(w.supervisor)
+    resp = client.get("/supervision/board/")
+    assert resp.status_code == 200 and resp.context["red"].paginator.count == 3
+
+
 def test_evaluate_case_is_cheap_and_idempotent(w, django_assert_max_num_queries):
     case = accepted(w, 2026, 9, 29)
     with django_assert_max_num_queries(12):
