@@ -43,8 +43,9 @@ DOCS = ROOT / "docs" / "performance.md"
 SECTION = "## Supervision and statistics at 1,000,000 cases (bench/million.py)"
 TARGETS = {"sweep": 2.0, "dashboard": 0.3, "summary": 0.3}
 NOTES = """
-Building the database once (2026-11-26, machine shared with other test runs): `onewindow generate
---cases 1000000 --seed 1` took 759.6 s (1,317 cases/s; 3,600 cases/s while the machine was quiet).
+Building the database once: `onewindow generate --cases 1000000 --seed 1` took 759.6 s on
+2026-11-26 morning (1,317 cases/s, machine shared with other test runs) and 546.1 s on a fresh
+machine of the same kind that afternoon (1,831 cases/s).
 
 What the sweep does at this scale (src/onewindow/supervision/services.py, rules.py):
 
@@ -82,6 +83,20 @@ What the sweep does at this scale (src/onewindow/supervision/services.py, rules.
   so the first sweep opens ~181,000 `accept.off_hours` alerts; that rule's evaluation over all
   history (~960,000 accept events against site hours) is most of the first-run time, which is
   still above target: it is paid once (and after a change of thresholds or `everything=True`).
+- Where the first run's time goes (2026-11-26 afternoon, fresh build of this database, VACUUM
+  ANALYZE; one rule per sweep after deleting the open alerts and the marks; one run each): the whole
+  first sweep 12.8 s; `accept.off_hours` 11.9 s of it, `offsystem.loop` 1.85 s, every other rule
+  under 0.12 s. Inside `accept.off_hours` (EXPLAIN ANALYZE, and the INSERT timed in a rolled-back
+  transaction): choosing the 181,032 cases 1.7 s (index-only scan of `sup_event_accept`, merge join
+  with the window cases, hash join with the sites); inserting their alerts into a table with 8
+  indexes 3.4 s more; the three deferred foreign-key checks of those rows (case, department, site)
+  3.4 s at commit; then ANALYZE. Even without foreign keys on the two copied columns (department,
+  site: about 2.3 s) the first run would stay far above 2 s while it opens ~181,000 alerts.
+- The live board (`selectors.board_counts`) groups the open alerts in scope once by level ×
+  department × site ids (72 ms for 182,820 open alerts; grouping by the names as well made
+  PostgreSQL expect one group per alert and sort them all on disk: 308 ms), sums them in Python,
+  then reads the listed names; its three alert lists take their counts from it. In process it went
+  from 878 ms (three GROUP BY passes plus a COUNT per list) to the figure in the table.
 
 The statistics (src/onewindow/stats/): `summary()` now reads a daily rollup, `stats.DailyStat`
 (one row per local day × kind — received / accepted / concluded — × region × department × item,
@@ -369,8 +384,8 @@ def main() -> int:
         SECTION, "",
         f"Date: {datetime.date.today().isoformat()}. Machine: {os.cpu_count()} CPUs, {mem}, kernel "
         f"{platform.release()}, Python {platform.python_version()}, PostgreSQL {pg_version} at 127.0.0.1 on the "
-        "same machine (benchmark, server and database share the CPUs; other people were running test suites "
-        "on it at the same time — the load average before → after each measurement is in the table).",
+        "same machine (benchmark, server and database share the CPUs; the load average before → after each "
+        "measurement is in the table).",
         "",
         "Command: `.venv/bin/python bench/million.py` (or `.venv/bin/python bench/run_all.py --million`).",
         "",
