@@ -95,8 +95,9 @@ What the sweep does at this scale (src/onewindow/supervision/services.py, rules.
 - The live board (`selectors.board_counts`) groups the open alerts in scope once by level ×
   department × site ids (72 ms for 182,820 open alerts; grouping by the names as well made
   PostgreSQL expect one group per alert and sort them all on disk: 308 ms), sums them in Python,
-  then reads the listed names; its three alert lists take their counts from it. In process it went
-  from 878 ms (three GROUP BY passes plus a COUNT per list) to the figure in the table.
+  then reads the listed names; its three alert lists take their counts from it. Before this change
+  (three GROUP BY passes plus a COUNT per list) it took 422 ms in process on this machine (one run)
+  and 878 ms in the morning's bench run on another machine of the same kind.
 
 The statistics (src/onewindow/stats/): `summary()` now reads a daily rollup, `stats.DailyStat`
 (one row per local day × kind — received / accepted / concluded — × region × department × item,
