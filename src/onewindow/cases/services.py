@@ -198,7 +198,7 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) ->
     unknown = sorted(set(provided) - known)
     if unknown:
         raise ServiceError(
-            _("未知材料编码：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"materials": _("事项没有这些材料：%(unknown)s") % {"unknown": ', '.join(unknown)}}
+            _("未知材料编码：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("事项没有这些材料：%(unknown)s") % {"unknown": ', '.join(unknown)}}
         )
     held = {}
     if any(m.licence_type_id for m in materials):
@@ -339,7 +339,7 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     given = set(materials or [])
     unknown = sorted(given - keys)
     if unknown:
-        raise ServiceError(_("未知材料：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"materials": _("不属于该一件事")})
+        raise ServiceError(_("未知材料：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("不属于该一件事")})
     if b.issues_uscc:
         data = _enterprise_data(data)
     versions = []
@@ -470,7 +470,7 @@ def _notice(case, actor, payload):
     by_code = {m.code: m for m in case.materials.all()}
     unknown = sorted(set(missing) - set(by_code))
     if unknown:
-        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"missing": _("不属于该办件")})
+        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"missing": _("不属于该办件")})
     first = case.notices.filter(kind=NoticeKind.NOTICE).order_by("seq").first()
     if first is not None:
         first_codes = {i["code"] for i in first.items}
@@ -478,7 +478,7 @@ def _notice(case, actor, payload):
         if new:
             raise _Refusal(
                 lambda: Conflict(
-                    _("一次性告知不得新增要求：%(materials)s 未在首次告知书中列出") % {"materials": '、'.join(by_code[c].name for c in new)},
+                    _("一次性告知不得新增要求：%(materials)s 未在首次告知书中列出") % {"materials": _("、").join(by_code[c].name for c in new)},
                     code="notice_rule",
                     fields={"missing": new},
                 ),
@@ -506,7 +506,7 @@ def _supplement(case, actor, payload):
     by_code = {m.code: m for m in case.materials.all()}
     unknown = sorted(set(codes) - set(by_code))
     if unknown:
-        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": '、'.join(unknown)}, fields={"materials": _("不属于该办件")})
+        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("不属于该办件")})
     for code in codes:
         m = by_code[code]
         m.status = MaterialStatus.PROVIDED
@@ -520,7 +520,7 @@ def _accept(case, actor, payload):
     lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
     if lacking:
         raise Conflict(
-            _("材料不齐全，请出具一次性告知书：%(materials)s") % {"materials": '、'.join(m.name for m in lacking)},
+            _("材料不齐全，请出具一次性告知书：%(materials)s") % {"materials": _("、").join(m.name for m in lacking)},
             code="materials_incomplete",
             fields={"materials": [m.code for m in lacking]},
         )

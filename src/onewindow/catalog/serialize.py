@@ -316,5 +316,5 @@ def normalize_item_dict(data: dict, base: dict | None = None) -> dict:
     out["materials"] = [normalize_material(m, i, errors) for i, m in enumerate(merged.get("materials") or [])]
     out["fees"] = [normalize_fee(f, i, errors) for i, f in enumerate(merged.get("fees") or [])]
     if errors:
-        raise ServiceError(_("事项数据有误：%(errors)s") % {"errors": "；".join(f"{k} {v}" for k, v in errors.items())}, fields=errors)
+        raise ServiceError(_("事项数据有误：%(errors)s") % {"errors": _("；").join(f"{k} {v}" for k, v in errors.items())}, fields=errors)
     return {key: out[key] for key in DICT_KEYS}

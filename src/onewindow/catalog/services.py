@@ -93,7 +93,7 @@ def _validate(data: dict) -> dict[str, LicenceType]:
         if m["licence_type"] and m["licence_type"] not in types:
             errors[f"materials[{i}].licence_type"] = _("证照类型不存在：%(licence_type)s") % {"licence_type": m['licence_type']}
     if errors:
-        raise ServiceError(_("事项信息不符合要求：%(errors)s") % {"errors": "；".join(errors.values())}, fields=errors)
+        raise ServiceError(_("事项信息不符合要求：%(errors)s") % {"errors": _("；").join(errors.values())}, fields=errors)
     return types
 
 
@@ -177,7 +177,7 @@ def create_item(
     """Create a service item with its version 1 (published by default, or "draft")."""
     unknown = set(version_fields) - set(VERSION_FIELDS)
     if unknown:
-        raise ServiceError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
+        raise ServiceError(_("未知字段：%(fields)s") % {"fields": _("、").join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
     if status not in (VersionStatus.PUBLISHED, VersionStatus.DRAFT):
         raise ServiceError(_("新建事项的状态只能是草稿或已发布"), fields={"status": _("无效状态")})
     data = normalize_item_dict(_input_dict(code, department, materials or [], fees or [], version_fields))
@@ -216,7 +216,7 @@ def update_item(
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     unknown = set(changes) - set(VERSION_FIELDS) - {"department"}
     if unknown:
-        raise ServiceError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
+        raise ServiceError(_("未知字段：%(fields)s") % {"fields": _("、").join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
     old = _current(item)
     if old.status == VersionStatus.RETIRED:
         raise Conflict(_("事项 %(code)s 已停用，不能修改") % {"code": item.code}, fields={"status": _("已停用")})
@@ -307,7 +307,7 @@ def upsert_item_from_dict(data: dict, actor=None) -> tuple[ItemVersion, bool]:
         fields = {k: v for k, v in data.items() if k in VERSION_FIELDS}
         unknown = set(data) - set(DICT_KEYS)
         if unknown:
-            raise ServiceError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
+            raise ServiceError(_("未知字段：%(fields)s") % {"fields": _("、").join(sorted(unknown))}, fields={k: _("未知字段") for k in unknown})
         version = create_item(code=code, department=data.get("department"), actor=actor,
                               materials=data.get("materials"), fees=data.get("fees"), **fields)
         return version, True
@@ -405,7 +405,7 @@ def upsert_bundle(*, code: str, name: str, lead_department, items: list[str], de
     found = {i.code: i for i in ServiceItem.objects.filter(code__in=items)}
     missing = [c for c in items if c not in found]
     if missing:
-        raise ServiceError(_("一件事包含的事项不存在：%(items)s") % {"items": "、".join(missing)}, fields={"items": missing})
+        raise ServiceError(_("一件事包含的事项不存在：%(items)s") % {"items": _("、").join(missing)}, fields={"items": missing})
     if len(set(items)) != len(items):
         raise ServiceError(_("一件事包含重复事项"), fields={"items": _("重复")})
     wanted = {"name": name, "description": description, "lead_department_id": lead.pk,

@@ -186,7 +186,7 @@ def _enterprise_type(value) -> str:
     for choice in EnterpriseType:
         if value == choice.value or value == str(choice.label):
             return choice.value
-    msg = gettext("企业类型无效，可选：%(types)s") % {"types": "、".join(str(c.label) for c in EnterpriseType)}
+    msg = gettext("企业类型无效，可选：%(types)s") % {"types": gettext("、").join(str(c.label) for c in EnterpriseType)}
     raise ServiceError(msg, fields={"enterprise_type": msg})
 
 

@@ -129,7 +129,7 @@ def _check_password(password: str, user=None) -> None:
     try:
         validate_password(password or "", user)
     except ValidationError as exc:
-        raise ServiceError(_("密码不符合要求"), fields={"password": "；".join(exc.messages)}) from None
+        raise ServiceError(_("密码不符合要求"), fields={"password": _("；").join(exc.messages)}) from None
 
 
 def _check_account_free(phone: str, ident_field: str, ident: str) -> None:

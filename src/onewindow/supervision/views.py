@@ -91,8 +91,8 @@ def card_issue(request):
         services.issue_card(actor=request.user, target_kind=kind, target_id=target,
                             colour=request.POST.get("colour", ""), reason=request.POST.get("reason", ""))
     except ServiceError as exc:
-        detail = "；".join(f"{v}" for v in exc.fields.values())
-        messages.error(request, f"{exc.message}{('：' + detail) if detail else ''}")
+        detail = _("；").join(f"{v}" for v in exc.fields.values())
+        messages.error(request, exc.message + (_("：") + detail if detail else ""))
     else:
         messages.success(request, _("已亮牌"))
     return redirect("supervision:room")

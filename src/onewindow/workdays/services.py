@@ -46,7 +46,7 @@ def seed_calendar(first_year: int | None = None, last_year: int | None = None, *
 def check_day(day: date, is_workday: bool, kind: str) -> None:
     """Raise ServiceError unless (kind, is_workday) make sense for this date."""
     if kind not in DayKind.values:
-        raise ServiceError(_("日期类型无效"), fields={"kind": _("应为 %(values)s 之一") % {"values": '、'.join(DayKind.values)}})
+        raise ServiceError(_("日期类型无效"), fields={"kind": _("应为 %(values)s 之一") % {"values": _("、").join(DayKind.values)}})
     if bool(is_workday) != (kind in WORKING_KINDS):
         message = _("“工作日”与“调休上班”上班，“周末”与“法定节假日”不上班")
         raise ServiceError(_("是否上班与日期类型不一致：%(message)s") % {"message": message}, fields={"is_workday": message})

@@ -124,3 +124,12 @@ def test_refused_notice_answers_in_english_but_stores_the_chinese_note():
     event = CaseEvent.objects.get(case__number=number, action="notice_refused")
     assert event.note == "一次性告知不得新增要求：食品经营许可申请书 未在首次告知书中列出"
     assert AuditEntry.objects.filter(action="case.notice_refused", object_id=number).exists()
+
+
+@pytest.mark.django_db
+def test_lists_inside_messages_use_the_language_separator():
+    """Unknown material codes listed with "、" in Chinese and ", " in English."""
+    w = make_world()
+    body = {"item": "SCJG-XK-0001", "applicant": person(), "channel": "window", "materials": ["X9", "X8"]}
+    assert _error(_post(w.clerk, "", body, **EN), 400)["message"] == "Unknown material codes: X8, X9"
+    assert _error(_post(w.clerk, "", body), 400)["message"] == "未知材料编码：X8、X9"
