@@ -12,11 +12,11 @@ from onewindow.catalog.selectors import current_versions
 from onewindow.licences.selectors import licences_of_holder
 from onewindow.workdays.selectors import ordinal_at, ordinal_of
 
-from .models import Case, State
+from .models import WINDOW_STATES, Case
 from .selectors import cases_visible_to, todo_list
 from .services import bundle_materials
 
-WINDOW_QUEUE_STATES = (State.SUBMITTED, State.PENDING_MATERIALS, State.CONCLUDED)
+WINDOW_QUEUE_STATES = WINDOW_STATES
 
 
 def search_catalogue(q: str, *, limit: int = 20) -> tuple[list, list]:

@@ -14,7 +14,7 @@ from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound
 from onewindow.regions.selectors import region_prefix
 
-from .models import Case, CaseEvent, State
+from .models import WINDOW_STATES, Case, CaseEvent, State
 
 
 def cases_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
@@ -61,7 +61,7 @@ def case_events(case: Case) -> QuerySet:
 
 
 TODO_STATES = {
-    Role.CLERK: [State.SUBMITTED, State.PENDING_MATERIALS, State.CONCLUDED],
+    Role.CLERK: list(WINDOW_STATES),  # the same rows as the window queue (index case_clerk_desk)
     Role.REVIEWER: [State.ACCEPTED, State.SUSPENDED],
     Role.APPROVER: [State.REVIEWED, State.ACCEPTED, State.SUSPENDED],
     Role.AGENT: [State.SUBMITTED, State.PENDING_MATERIALS, State.ACCEPTED, State.REVIEWED, State.SUSPENDED, State.CONCLUDED],
