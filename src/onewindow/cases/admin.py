@@ -2,8 +2,11 @@
 through `cases.services` (the transition table, the audit chain); events are append-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import BundleFiling, Case, CaseEvent, CaseMaterial, Notice
+from .presenters import event_label
+from .transitions import TRANSITIONS
 
 
 class ReadOnlyMixin:
@@ -34,18 +37,35 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("number", "item_version", "department", "applicant_name", "channel", "state", "submitted_at",
                     "due_date")
-    list_filter = ("state", "channel", "department")
+    # A date filter by period rather than date_hierarchy, which reads every case's year to draw itself
+    # (0.58 s at a million cases); no full count beside the filtered one.
+    list_filter = ("state", "channel", "submitted_at", "department")
+    show_full_result_count = False
     search_fields = ("number", "applicant_name")
-    date_hierarchy = "submitted_at"
     list_select_related = ("item_version", "department")
     inlines = [MaterialInline, EventInline]
     actions = None
 
 
+class EventActionFilter(admin.SimpleListFilter):
+    """The event actions from the transition table, not a DISTINCT over every event (0.25 s at 4.4M)."""
+
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [("file", event_label("file")), *((a, event_label(a)) for a in TRANSITIONS),
+                ("notice_refused", event_label("notice_refused"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("case", "seq", "at", "action", "from_state", "to_state", "actor_name", "actor_role")
-    list_filter = ("action",)
+    list_filter = (EventActionFilter,)
+    show_full_result_count = False
     search_fields = ("case__number",)
     list_select_related = ("case",)
     actions = None
