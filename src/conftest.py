@@ -22,3 +22,14 @@ def api_client():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The working-day calendar is seeded by a data migration. A transactional test empties every
+    table when it ends, and with --reuse-db (the default in pyproject) the next run starts from that
+    empty database: seed the calendar again if it is missing, as `workdays` itself would."""
+    with django_db_blocker.unblock():
+        from onewindow.workdays.selectors import _reseed_if_empty
+
+        _reseed_if_empty()
