@@ -1,6 +1,7 @@
-"""Helpers shared by the benchmarks: logging and loopback-only PostgreSQL command lines."""
+"""Helpers shared by the benchmarks: logging, loopback-only PostgreSQL command lines, the server subprocess."""
 
 import http.client
+import subprocess
 import time
 import urllib.parse
 
@@ -38,3 +39,13 @@ def wait_ready(port, proc, limit=60.0):
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"server did not answer within {limit:.0f} s")
+
+
+def stop(proc, grace=15.0):
+    """Stop the server subprocess: TERM, then KILL if it has not exited within `grace` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

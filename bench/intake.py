@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import log, pg_cmd, pg_parts, wait_ready  # noqa: E402
+from common import log, pg_cmd, pg_parts, stop, wait_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -260,12 +260,7 @@ def run_load(env, info, args, floor=None):
         if sampler:
             sampler.join(timeout=15)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc)
         errlog.close()
     pairs = sum(w.pairs for w in workers)
     errors = [e for w in workers for e in w.errors]

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import log, pg_cmd, pg_parts, wait_ready  # noqa: E402
+from common import log, pg_cmd, pg_parts, stop, wait_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -345,12 +345,7 @@ def main() -> int:
                     record(f"{label} — HTTP", timed(lambda p_=path, h=headers: http_get(args.port, p_, h), args.runs),
                            load0)
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+                stop(proc, grace=20)
 
     def verdict(label, med):
         if label.startswith("stats rollup"):
