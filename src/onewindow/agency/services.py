@@ -14,6 +14,7 @@ from onewindow.accounts.models import Role
 from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
 from onewindow.cases.models import Case
+from onewindow.cases.selectors import cases_visible_to
 from onewindow.regions.models import Region
 
 from .models import PROJECT_CODE_RE, Project, ProjectCase, ProjectLevel
@@ -107,14 +108,16 @@ def assign_agent(project: Project | str, agent, actor) -> Project:
 
 @transaction.atomic
 def link_case(project: Project | str, case_number: str, actor) -> ProjectCase:
-    """Link a case of any department to the project and put it on the green channel."""
+    """Link a case of any department to the project and put it on the green channel. The project's
+    agent links cases in their own scope (filed at their station); the administrator any case."""
     code = project.code if isinstance(project, Project) else project
     p = Project.objects.select_for_update().filter(code=code).first()
     if p is None:
         raise NotFound(_("项目 %(code)s 不存在") % {"code": code})
     if not (actor.is_superuser or actor.role == Role.ADMIN or (actor.role == Role.AGENT and p.agent_id == actor.pk)):
         raise Forbidden(_("只有项目的全程代办员或管理员可以关联办件"))
-    case = Case.objects.select_for_update().filter(number=(case_number or "").strip()).first()
+    cases = Case.objects.all() if actor.is_superuser or actor.role == Role.ADMIN else cases_visible_to(actor)
+    case = cases.select_for_update().filter(number=(case_number or "").strip()).first()
     if case is None:
         raise NotFound(_("办件 %(case_number)s 不存在") % {"case_number": case_number}, fields={"case": _("未知办件编号")})
     existing = ProjectCase.objects.filter(case=case).select_related("project").first()

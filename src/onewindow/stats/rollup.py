@@ -31,6 +31,7 @@ PKEYS = ("region_code", "department_id", "window_id", "clerk_id")
 MARK = "daily"
 GOOD_LEVEL_MIN = Level.FAIR  # 好评: level ≥ 3, as selectors.GOOD_LEVEL_MIN
 TOUCHED_LIMIT = 50_000  # more changed cases than this: rebuild everything
+OVERLAP = 1000  # ids looked back past the mark (supervision.services.EVENT_OVERLAP)
 
 
 def _actual():
@@ -65,7 +66,7 @@ def _rows(day_filter_received: Q, day_filter_accepted: Q, day_filter_concluded: 
         .annotate(n=Count("id"), on_time=Count("id", filter=Q(concluded_on__lte=F("due_date"))),
                   actual_sum=Coalesce(Sum("actual"), 0, output_field=IntegerField()),
                   actual_n=Count("actual"), rated=Count("rating"),
-                  good=Count("rating", filter=Q(rating__level__gte=3)))
+                  good=Count("rating", filter=Q(rating__level__gte=GOOD_LEVEL_MIN)))
     )
     for r in con:
         out.append(DailyStat(day=r["concluded_on"], kind="concluded", n=r["n"], on_time=r["on_time"],
@@ -193,13 +194,20 @@ def ensure_fresh() -> None:
     if _seen(mark, tops):
         return  # another request refreshed it meanwhile
     lim = TOUCHED_LIMIT + 1
-    case_ids = set(CaseEvent.objects.filter(id__gt=mark.event_id).values_list("case_id", flat=True)[:lim])
-    case_ids |= set(Rating.objects.filter(id__gt=mark.rating_id).values_list("case_id", flat=True)[:lim])
-    case_ids |= set(Alert.objects.filter(id__gt=mark.alert_id).values_list("case_id", flat=True)[:lim])
+
+    def touched(qs, field="case_id") -> set:
+        # distinct before the cut: the cut must count cases, not rows, or cases beyond it are lost
+        return set(qs.order_by().values_list(field, flat=True).distinct()[:lim])
+
+    # Ids are drawn before their transactions commit: look OVERLAP ids back for rows that
+    # committed after a higher id had already been seen (as the supervision sweep does).
+    case_ids = touched(CaseEvent.objects.filter(id__gt=mark.event_id - OVERLAP))
+    case_ids |= touched(Rating.objects.filter(id__gt=mark.rating_id - OVERLAP))
+    case_ids |= touched(Alert.objects.filter(id__gt=mark.alert_id - OVERLAP))
     closed = Rectification.objects.filter(closed_at__isnull=False)
     if mark.rect_closed_at is not None:
         closed = closed.filter(closed_at__gt=mark.rect_closed_at)
-    case_ids |= set(closed.values_list("rating__case_id", flat=True)[:lim])
+    case_ids |= touched(closed, "rating__case_id")
     if len(case_ids) > TOUCHED_LIMIT:
         rebuild()
         return

@@ -186,6 +186,23 @@ def test_project_create_validation():
     assert services.assign_agent(p.code, w.agent, admin).agent == w.agent
 
 
+def test_agent_links_only_cases_of_their_station():
+    """A case filed at the city centre is outside the agent's scope: it reads as unknown to them and
+    stays off the green channel; the administrator may link it."""
+    w = make_world()
+    admin = _admin()
+    p = _project(w, admin, agent=w.agent)
+    with at(2026, 3, 2, 10):
+        centre_case = case_services.file_case(item=w.item.item.code, applicant=person(), channel="window",
+                                              materials=["M01", "M02", "M03"], actor=w.clerk)
+    with pytest.raises(NotFound):
+        services.link_case(p, centre_case.number, w.agent)
+    centre_case.refresh_from_db()
+    assert not centre_case.green_channel and not selectors.project_cases(p).exists()
+    services.link_case(p, centre_case.number, admin)
+    assert [c.number for c in selectors.project_cases(p)] == [centre_case.number]
+
+
 def test_project_links_cases_green_channel_and_merged_timeline(client):
     w = make_world()
     admin = _admin()
