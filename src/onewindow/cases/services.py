@@ -309,18 +309,22 @@ ENTERPRISE_FIELDS = {
 
 def _enterprise_data(data) -> dict:
     """The registration data a 五证合一 bundle needs, checked at filing rather than at conclusion."""
+    from onewindow.licences import services as licences
+    from onewindow.licences.models import EnterpriseType
+
     data = dict(data or {})
     fields = {f"data.{k}": _("%(label)s必填") % {"label": label} for k, label in ENTERPRISE_FIELDS.items() if not str(data.get(k) or "").strip()}
-    capital = str(data.get("registered_capital") or "").strip().removesuffix("万元").removesuffix("万").strip()
-    if capital and not fields.get("data.registered_capital"):
+    # Checked and stored the way licences.register_enterprise reads them at conclusion, so a filed
+    # bundle can always be concluded.
+    for key, parse in (("registered_capital", licences.parse_capital), ("enterprise_type", licences.enterprise_type_of)):
+        if f"data.{key}" in fields:
+            continue
         try:
-            if float(capital) < 0:
-                raise ValueError
-        except ValueError:
-            fields["data.registered_capital"] = _("注册资本应为非负数（万元）")
+            data[key] = str(parse(data.get(key) or (EnterpriseType.LLC if key == "enterprise_type" else "")))
+        except ServiceError as exc:
+            fields[f"data.{key}"] = exc.fields[key]
     if fields:
         raise ServiceError(_("开办企业须填写企业登记信息"), fields=fields)
-    data.setdefault("enterprise_type", "有限责任公司")
     return data
 
 
@@ -577,6 +581,7 @@ def _decide(case, actor, payload):
 def _issue_results(case, actor) -> dict:
     """Licence for an approving decision; the enterprise registration when a 五证合一 bundle completes."""
     from onewindow.licences import services as licences
+    from onewindow.licences.models import EnterpriseType
 
     out = {}
     version = case.item_version
@@ -594,7 +599,7 @@ def _issue_results(case, actor) -> dict:
             info = filing.data or {}
             reg = licences.register_enterprise(
                 name=info.get("enterprise_name") or case.applicant_name,
-                enterprise_type=info.get("enterprise_type", "有限责任公司"),
+                enterprise_type=info.get("enterprise_type", EnterpriseType.LLC),
                 legal_representative=info.get("legal_representative", ""),
                 registered_capital=str(info.get("registered_capital", "")),
                 address=info.get("address", ""),

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 from onewindow.api.errors import Conflict, ServiceError
 from onewindow.audit.services import record
@@ -182,17 +182,23 @@ def expire_licences(*, today: datetime.date | None = None, actor=None) -> int:
 # ---------------------------------------------------------------- enterprise registration
 
 
-def _enterprise_type(value) -> str:
+def enterprise_type_of(value) -> str:
+    """An EnterpriseType value from its value or its Chinese or current-language label."""
+    value = str(value or "").strip()
     for choice in EnterpriseType:
-        if value == choice.value or value == str(choice.label):
+        with override("zh-hans"):
+            chinese = str(choice.label)
+        if value in (choice.value, chinese, str(choice.label)):
             return choice.value
     msg = gettext("企业类型无效，可选：%(types)s") % {"types": gettext("、").join(str(c.label) for c in EnterpriseType)}
     raise ServiceError(msg, fields={"enterprise_type": msg})
 
 
-def _capital(value) -> Decimal:
+def parse_capital(value) -> Decimal:
+    """Registered capital in 万元, as written on a form ("100", "100万", "100万元"), to two places."""
+    text = str(value if value is not None else 0).strip().removesuffix("万元").removesuffix("万").strip()
     try:
-        amount = Decimal(str(value if value is not None else 0))
+        amount = Decimal(text)
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e14"):
@@ -288,8 +294,8 @@ def register_enterprise(
         errors["division_code"] = gettext("登记地区划代码应为6位数字")
     if errors:
         raise ServiceError(gettext("企业登记信息不完整或有误"), fields=errors)
-    kind = _enterprise_type(enterprise_type)
-    capital = _capital(registered_capital)
+    kind = enterprise_type_of(enterprise_type)
+    capital = parse_capital(registered_capital)
     registered_on = registered_on or timezone.localdate()
 
     uscc = _allocate_uscc(division_code, USCC_ORG_TYPE.get(kind, "1"))

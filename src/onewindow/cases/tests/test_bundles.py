@@ -68,6 +68,46 @@ def test_five_in_one_needs_registration_data_at_filing(missing):
 
 
 @pytest.mark.django_db
+def test_registration_data_as_a_clerk_types_it_can_be_concluded():
+    """"100万元" and a type given by its Chinese name, filed from an English-language session: stored as
+    100.00 and joint_stock, so the last department's approval registers the enterprise."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from onewindow.accounts.models import Role, User
+
+    w = make_world()
+    make_bundle(w)
+    police_approver = User.objects.create_user("papprover", role=Role.APPROVER, department=w.dept2)
+    data = {**ENTERPRISE, "registered_capital": "100万元", "enterprise_type": "股份有限公司"}
+    shared = [e["key"] for e in services.bundle_materials(w.item.item.bundle_set.get())]
+    with at(2026, 3, 2), translation.override("en"):
+        filing = services.file_bundle(bundle="KBQY", applicant=person(), channel="window", actor=w.clerk,
+                                      materials=shared, data=data)
+    assert (filing.data["registered_capital"], filing.data["enterprise_type"]) == ("100.00", "joint_stock")
+    food, police = Case.objects.filter(bundle_filing=filing).order_by("id")
+    for number, reviewer, approver in ((food.number, w.reviewer, w.approver),
+                                       (police.number, w.police_reviewer, police_approver)):
+        with at(2026, 3, 3):
+            _conclude(w, number, reviewer, approver)
+    reg = EnterpriseRegistration.objects.get(case_number=filing.number)
+    assert (reg.registered_capital, reg.enterprise_type) == (Decimal("100.00"), "joint_stock")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("capital", ["-5", "nan", "1e20", "一百万"])
+def test_registration_capital_that_could_not_be_registered_is_refused_at_filing(capital):
+    w = make_world()
+    make_bundle(w)
+    with pytest.raises(ServiceError) as exc:
+        services.file_bundle(bundle="KBQY", applicant=person(), channel="window", actor=w.clerk,
+                             data={**ENTERPRISE, "registered_capital": capital})
+    assert exc.value.fields == {"data.registered_capital": "注册资本应为非负金额（万元）"}
+    assert BundleFiling.objects.count() == 0 and Case.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_shared_material_is_asked_once():
     w = make_world()
     b = make_bundle(w, issues_uscc=False)
