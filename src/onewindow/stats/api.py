@@ -9,7 +9,7 @@ from onewindow.api.auth import bearer
 from onewindow.api.errors import ServiceError
 
 from . import selectors
-from .access import check_reader, parse_period, resolve_region
+from .access import check_reader, check_year, parse_period, resolve_region
 
 router = Router(auth=[bearer, django_auth])
 
@@ -49,8 +49,9 @@ def ranking(request):
     raw = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     try:
         year, month = (int(p) for p in raw.split("-"))
-        d_from, d_to = selectors.month_bounds(year, month)
+        selectors.month_bounds(year, month)
     except (ValueError, TypeError):
         raise ServiceError(_("月份格式无效"), fields={"month": _("应为 YYYY-MM")}) from None
+    check_year(year, "month")
     return {"month": raw, "group": group, "weights": selectors.WEIGHTS,
-            "rows": selectors.performance(d_from, d_to, group=group, region=region)}
+            "rows": selectors.monthly_ranking(year, month, region=region, group=group)}

@@ -24,7 +24,7 @@ from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from onewindow.cases.models import Case, Channel, State
+from onewindow.cases.models import Case, State
 from onewindow.catalog.models import Department, ItemVersion
 from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
 from onewindow.regions.selectors import region_prefix
@@ -130,23 +130,6 @@ def actual_days_expression():
     )
 
 
-def _aggregates(date_from, date_to) -> dict:
-    received, accepted, concluded = _conditions(date_from, date_to)
-    return {
-        "received": Count("id", filter=received),
-        "accepted": Count("id", filter=accepted),
-        "concluded": Count("id", filter=concluded),
-        "accepted_done": Count("id", filter=accepted & Q(state__in=DONE_STATES, concluded_on__lte=date_to)),
-        "on_time": Count("id", filter=concluded & Q(concluded_on__lte=F("due_date"))),
-        "avg_committed": Avg("committed_days", filter=accepted),
-        "avg_statutory": Avg("statutory_days", filter=accepted),
-        "avg_actual": Avg(actual_days_expression(), filter=concluded),
-        "avg_committed_concluded": Avg("committed_days", filter=concluded),
-        "instant": Count("id", filter=received & Q(committed_days=0)),
-        "online": Count("id", filter=received & Q(channel=Channel.ONLINE)),
-    }
-
-
 def _period_cases(qs, date_from, date_to):
     received, accepted, concluded = _conditions(date_from, date_to)
     return qs.filter(received | accepted | concluded)
@@ -171,14 +154,6 @@ def _figures(row: dict) -> dict:
         "instant_share": _ratio(row["instant"], row["received"]),
         "online_share": _ratio(row["online"], row["received"]),
     }
-
-
-def _satisfaction(cases_qs) -> tuple[int, int]:
-    """(good, all) ratings on the given cases; good = level ≥ 3 (基本满意 or better)."""
-    agg = Rating.objects.filter(case__in=cases_qs.values("pk")).aggregate(
-        good=Count("id", filter=Q(level__gte=GOOD_LEVEL_MIN)), all=Count("id")
-    )
-    return agg["good"], agg["all"]
 
 
 def catalogue_rates(region=None, department=None) -> dict:
@@ -403,7 +378,7 @@ def performance(date_from, date_to, group: str = "department", region=None, toda
             "ratings": (v(con, "good"), rated) if rated else None,
             "rect": (v(con, "rect_rectified"), rect_all) if rect_all else None,
         })
-    return _ranked(rows, _cards(group, date_from, date_to))
+    return _ranked(rows, _cards(group, date_from, date_to, region))
 
 
 @_no_jit
@@ -454,7 +429,7 @@ def performance_live(date_from, date_to, group: str = "department", region=None,
          "alerts": alerts.get(r[key], 0), "ratings": ratings.get(r[key]), "rect": rects.get(r[key])}
         for r in live
     ]
-    return _ranked(rows, _cards(group, date_from, date_to))
+    return _ranked(rows, _cards(group, date_from, date_to, region))
 
 
 def _ranked(rows: list[dict], cards: dict | None) -> list[dict]:
@@ -498,14 +473,17 @@ def _ranked(rows: list[dict], cards: dict | None) -> list[dict]:
     return out
 
 
-def _cards(group, date_from, date_to) -> dict | None:
-    """Cards (亮牌) per department or window, not revoked, issued in the period, counted by colour."""
+def _cards(group, date_from, date_to, region=None) -> dict | None:
+    """Cards (亮牌) per department or window, not revoked, issued in the period within the region read
+    (as the supervision room shows them), counted by colour."""
     if group not in ("department", "window"):
         return None
     start, end = period_bounds(date_from, date_to)
     qs = Card.objects.exclude(**{f"{group}__isnull": True}).filter(
         revoked_at__isnull=True, issued_at__gte=start, issued_at__lt=end
     )
+    if region:
+        qs = qs.filter(region_code__startswith=region_prefix(str(region)))
     out: dict = {}
     for r in qs.values(f"{group}_id", "colour").annotate(n=Count("id")):
         out.setdefault(r[f"{group}_id"], {})[r["colour"]] = r["n"]

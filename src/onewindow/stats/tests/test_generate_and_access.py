@@ -116,6 +116,14 @@ def test_api_bad_input_names_the_field(w):
     assert r.status_code == 400 and "region" in r.json()["error"]["fields"]
     r = c.get("/api/v1/stats/ranking?month=2026-3-x")
     assert r.status_code == 400 and "month" in r.json()["error"]["fields"]
+    # dates at the edges of what Python can add a day to: refused with the field, not a 500
+    for query, field in (("from=9999-12-01&to=9999-12-31", "from"), ("from=0001-01-01&to=0001-01-02", "from"),
+                         ("from=2026-03-01&to=2100-01-01", "to")):
+        r = c.get(f"/api/v1/stats/summary?{query}")
+        assert r.status_code == 400 and r.json()["error"]["fields"] == {field: "日期应在 2000 至 2099 年之间"}
+    r = c.get("/api/v1/stats/ranking?month=9999-11")
+    assert r.status_code == 400 and r.json()["error"]["fields"] == {"month": "日期应在 2000 至 2099 年之间"}
+    assert c.get("/stats/?from=9999-12-01&to=9999-12-31").status_code == 400
 
 
 def test_page_permissions_and_content(w):

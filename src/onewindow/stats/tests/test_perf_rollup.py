@@ -99,3 +99,18 @@ def test_rollup_ranking_equals_live_after_each_action():
     # every refresh was incremental: the mark was never recreated
     assert RollupMark.objects.get().pk == mark_id
     assert PerfStat.objects.filter(kind="concluded", day=D(2026, 4, 3)).exists()
+
+
+def test_ranking_counts_only_the_cards_of_the_region_read():
+    """A yellow card issued by a city supervisor to 市市场监督管理局 (region code 341300) is counted in the
+    city's ranking and not in 埇桥区's (341302), as the supervision room shows cards by region."""
+    from onewindow.supervision.models import Card
+
+    w = build()
+    Card.objects.create(target_kind="department", department=w.cases["A"].department, colour="yellow",
+                        reason="超期", issued_by=w.supervisor, region_code="341300",
+                        issued_at=datetime.datetime(2026, 3, 10, 9, tzinfo=selectors.SH))
+    city = {r["name"]: r for r in selectors.performance(D(2026, 3, 1), D(2026, 3, 31))}
+    county = {r["name"]: r for r in selectors.performance(D(2026, 3, 1), D(2026, 3, 31), region="341302")}
+    assert city["市市场监督管理局"]["cards"] == {"yellow": 1}
+    assert county["市市场监督管理局"]["cards"] is None
