@@ -2,9 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import Role
 from onewindow.api.errors import ServiceError
 
 from . import services
@@ -26,11 +24,22 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = ["code", "name", "investor", "investment", "level", "region", "agent"]
 
-    def clean_agent(self):
-        agent = self.cleaned_data.get("agent")
-        if agent is not None and agent.role != Role.AGENT:
-            raise forms.ValidationError(_("全程代办员须为代办员角色"))
-        return agent
+    def clean(self):
+        """The service's own checks, as field errors, before anything is saved."""
+        data = super().clean()
+        checks = [lambda: services.check_agent(data.get("agent"))]
+        if self.instance.pk is None:
+            checks.append(lambda: services.clean_project(
+                code=data.get("code"), name=data.get("name"), investor=data.get("investor"),
+                investment=data.get("investment"), level=data.get("level"),
+                region=data["region"].code if data.get("region") else None))
+        for check in checks:
+            try:
+                check()
+            except ServiceError as exc:
+                for name, message in exc.fields.items():
+                    self.add_error(name if name in self.fields else None, message)
+        return data
 
 
 @admin.register(Project)
@@ -48,6 +57,12 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_add_permission(self, request):
+        return services.can_register_projects(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return services.can_register_projects(request.user) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         try:

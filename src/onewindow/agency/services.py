@@ -44,16 +44,18 @@ def _snapshot(p: Project) -> dict:
             "level": p.level, "region": p.region_id, "agent": p.agent.username if p.agent_id else None}
 
 
-def _check_agent(agent):
+def check_agent(agent) -> None:
     if agent is not None and agent.role != Role.AGENT:
         raise ServiceError(_("全程代办员须为代办员角色"), fields={"agent": _("须为代办员")})
 
 
-@transaction.atomic
-def create_project(*, code: str, name: str, investor: str, investment, level: str, region: str, actor,
-                   agent=None) -> Project:
-    """Register a major project (administrators and supervisors)."""
-    _require(actor, Role.ADMIN, Role.SUPERVISOR)
+def can_register_projects(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.SUPERVISOR)))
+
+
+def clean_project(*, code: str, name: str, investor: str, investment, level: str, region: str) -> dict:
+    """The project's fields checked and cleaned; ServiceError naming every bad field. Writes nothing
+    (the admin form runs it to show field errors before saving)."""
     fields = {}
     code = (code or "").strip()
     if not re.match(PROJECT_CODE_RE, code):
@@ -76,13 +78,24 @@ def create_project(*, code: str, name: str, investor: str, investment, level: st
         fields["region"] = _("未知区划")
     if fields:
         raise ServiceError(_("项目信息有误"), fields=fields)
-    _check_agent(agent)
+    return {"code": code, "name": name.strip(), "investor": investor.strip(), "investment": amount,
+            "level": level, "region": reg}
+
+
+@transaction.atomic
+def create_project(*, code: str, name: str, investor: str, investment, level: str, region: str, actor,
+                   agent=None) -> Project:
+    """Register a major project (administrators and supervisors)."""
+    _require(actor, Role.ADMIN, Role.SUPERVISOR)
+    values = clean_project(code=code, name=name, investor=investor, investment=investment, level=level,
+                           region=region)
+    code = values["code"]
+    check_agent(agent)
     if Project.objects.filter(code=code).exists():
         raise Conflict(_("项目代码 %(code)s 已存在") % {"code": code}, fields={"code": _("已存在")})
     try:
         with transaction.atomic():
-            p = Project.objects.create(code=code, name=name.strip(), investor=investor.strip(), investment=amount,
-                                       level=level, region=reg, agent=agent)
+            p = Project.objects.create(**values, agent=agent)
     except IntegrityError:
         raise Conflict(_("项目代码 %(code)s 已存在") % {"code": code}, fields={"code": _("已存在")}) from None
     record(actor=actor, action="project.create", obj_type="project", obj_id=p.code, after=_snapshot(p))
@@ -97,7 +110,7 @@ def assign_agent(project: Project | str, agent, actor) -> Project:
     p = Project.objects.select_for_update().filter(code=code).first()
     if p is None:
         raise NotFound(_("项目 %(code)s 不存在") % {"code": code})
-    _check_agent(agent)
+    check_agent(agent)
     before = _snapshot(p)
     p.agent = agent
     p.save(update_fields=["agent"])

@@ -262,6 +262,27 @@ def test_admin_adds_project_through_the_service(client):
     assert AuditEntry.objects.filter(action="project.create", object_id=p.code).count() == 1
 
 
+def test_admin_form_shows_the_service_checks_as_field_errors(client):
+    """An investment the service refuses (0) is a field error on the form, not a 500; a staff account
+    without the administrator or supervisor role may not add projects."""
+    w = make_world()
+    client.force_login(User.objects.create_superuser("root", password="x", role=Role.ADMIN))
+    form = {"code": "2026-341302-44-01-000778", "name": "埇桥区冷链中心", "investor": "某冷链公司", "investment": "0",
+            "level": "county", "region": "341302", "agent": w.agent.pk,
+            "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0"}
+    resp = client.post("/admin/agency/project/add/", form)
+    assert resp.status_code == 200 and not Project.objects.exists()
+    assert resp.context["adminform"].form.errors["investment"] == ["应为正数（万元，至多两位小数）"]
+    staff_clerk = User.objects.create_user("staffclerk", password="x", role=Role.CLERK, is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    staff_clerk.user_permissions.add(*Permission.objects.filter(codename__in=["add_project", "change_project",
+                                                                             "view_project"]))
+    client.force_login(staff_clerk)
+    assert client.post("/admin/agency/project/add/", {**form, "investment": "10"}).status_code == 403
+    assert not Project.objects.exists()
+
+
 def test_demo_is_idempotent():
     from onewindow.accounts import demo as accounts_demo
     from onewindow.agency import demo as agency_demo
