@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import BundleFiling, Case, CaseEvent, CaseMaterial, Notice
-from .presenters import event_label
+from .presenters import EVENT_LABELS, event_label
 from .transitions import TRANSITIONS
 
 
@@ -54,8 +54,7 @@ class EventActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        return [("file", event_label("file")), *((a, event_label(a)) for a in TRANSITIONS),
-                ("notice_refused", event_label("notice_refused"))]
+        return [(a, event_label(a)) for a in [*TRANSITIONS, *EVENT_LABELS]]
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset

@@ -16,8 +16,6 @@ from .models import WINDOW_STATES, Case
 from .selectors import cases_visible_to, todo_list
 from .services import bundle_materials
 
-WINDOW_QUEUE_STATES = WINDOW_STATES
-
 
 def search_catalogue(q: str, *, limit: int = 20) -> tuple[list, list]:
     """Current published items and bundles whose name or code contains `q`."""
@@ -79,7 +77,7 @@ def window_queue(user) -> QuerySet:
     """Cases at the clerk's site waiting for the window: submitted (incl. online), pending, to deliver."""
     return (
         cases_visible_to(user)
-        .filter(state__in=WINDOW_QUEUE_STATES)
+        .filter(state__in=WINDOW_STATES)
         .select_related("item_version")
         .order_by("-green_channel", "submitted_at")
     )

@@ -41,9 +41,9 @@ def cases_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 # What the case page and the API's case view read besides the case row.
-CASE_RELATED = ("item", "item_version", "department", "site", "window", "clerk")
+CASE_RELATED = ("item", "item_version", "department", "site", "window", "clerk", "bundle_filing")
 # What an action and its JSON answer (presenters.case_dict) read: fewer joins under the row lock.
-ACTION_RELATED = ("item", "item_version", "department", "site", "bundle_filing")
+ACTION_RELATED = ("item", "item_version", "department", "site", "bundle_filing__bundle", "bundle_filing__site")
 
 
 def get_case_for(user, number: str, *, for_update: bool = False, related=CASE_RELATED) -> Case:

@@ -399,11 +399,11 @@ def perform(number: str, action: str, actor, payload: dict | None = None) -> Cas
             return _perform_locked(number, action, actor, payload)
     except _Refusal as refusal:
         with transaction.atomic():
-            case = Case.objects.select_for_update().get(number=number)
+            case = Case.objects.select_for_update(of=("self",)).select_related("site").get(number=number)
             _append_event(case, refusal.event_action, actor, from_state=case.state, to_state=case.state,
                           note=refusal.note, data=refusal.data)
             record(actor=actor, action=f"case.{refusal.event_action}", obj_type="case", obj_id=number,
-                   after=refusal.data)
+                   after=refusal.data, site_code=case.site.code)
         raise refusal.error from None
 
 

@@ -105,6 +105,7 @@ def fill_catalogue(total: int = 1057, progress: bool = True, actor=None) -> int:
         for v in ItemVersion.objects.filter(is_current=True, status=VersionStatus.PUBLISHED)
         .exclude(item__code__startswith=PREFIX)
         .select_related("item__department", "licence_type")
+        .prefetch_related("materials__licence_type", "fees")
         .order_by("item__code")
     ]
     if not templates:

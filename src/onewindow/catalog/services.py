@@ -152,6 +152,7 @@ def _input_dict(code: str, department, materials, fees, fields: dict) -> dict:
 def _current(item: ServiceItem) -> ItemVersion:
     version = (
         ItemVersion.objects.select_related("item__department", "licence_type")
+        .prefetch_related("materials__licence_type", "fees")  # item_to_dict reads them all
         .filter(item=item, is_current=True)
         .first()
     )

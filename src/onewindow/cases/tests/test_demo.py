@@ -11,11 +11,6 @@ from onewindow.regions import demo as regions_demo
 from onewindow.workdays import demo as workdays_demo
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 def test_demo_without_catalogue_or_users_does_nothing():
     assert cases_demo.load() == 0

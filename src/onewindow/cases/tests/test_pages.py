@@ -11,11 +11,6 @@ from onewindow.licences.models import Licence
 ITEM = "SCJG-XK-0001"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _file(w, materials=("M01", "M02", "M03"), name="张三", id_number=VALID_ID, item=ITEM):
     return services.file_case(item=item, applicant=person(id_number, name), channel="window",
                               materials=list(materials), actor=w.clerk)

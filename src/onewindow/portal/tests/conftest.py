@@ -7,7 +7,6 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
