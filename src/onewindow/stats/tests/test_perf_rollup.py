@@ -33,10 +33,17 @@ def _same_everywhere():
                     assert got == want, (group, period, region, today)
 
 
-def test_rollup_ranking_equals_live_after_each_action():
+def test_rollup_ranking_equals_live_after_each_action(monkeypatch):
+    from onewindow.stats import rollup
+
     w = build()
     _same_everywhere()
     mark_id = RollupMark.objects.get().pk
+
+    def no_rebuild():
+        raise AssertionError("a full rebuild: every refresh after the first must be incremental")
+
+    monkeypatch.setattr(rollup, "rebuild", no_rebuild)
     # before any rating: 市场监管 in March, by hand (world.py): volume A B C H I = 5, concluded 4
     march = {r["name"]: r for r in selectors.performance(D(2026, 3, 1), D(2026, 3, 31))}
     assert (march["市市场监督管理局"]["volume"], march["市市场监督管理局"]["concluded"]) == (5, 4)
@@ -96,7 +103,7 @@ def test_rollup_ranking_equals_live_after_each_action():
     # April: I concluded 04-03 (on time, due 04-07); accepted in March, so no April volume
     assert (april["市市场监督管理局"]["volume"], april["市市场监督管理局"]["concluded"],
             april["市市场监督管理局"]["on_time_rate"]) == (0, 1, 1.0)
-    # every refresh was incremental: the mark was never recreated
+    # every refresh was incremental (rebuild() would have raised) and the mark was never recreated
     assert RollupMark.objects.get().pk == mark_id
     assert PerfStat.objects.filter(kind="concluded", day=D(2026, 4, 3)).exists()
 

@@ -61,8 +61,15 @@ def test_board_lists_the_top_groups_and_counts_each_level_once(client, w, monkey
     assert counts["by_department"] == [{"department_id": w.police_item.item.department_id,
                                         "department__name": "市公安局", "n": 2}]
     client.force_login(w.supervisor)
-    resp = client.get("/supervision/board/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        resp = client.get("/supervision/board/")
     assert resp.status_code == 200 and resp.context["red"].paginator.count == 3
+    counts_of_alerts = [q["sql"] for q in queries.captured_queries
+                        if q["sql"].startswith("SELECT COUNT(*)") and "supervision_alert" in q["sql"]]
+    assert counts_of_alerts == []  # the lists' pagers took the board's counts
 
 
 def test_evaluate_case_is_cheap_and_idempotent(w, django_assert_max_num_queries):
