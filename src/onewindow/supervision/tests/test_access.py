@@ -199,3 +199,33 @@ def test_worker_once_runs_the_sweep_task_and_opens_the_alert(w, capsys, settings
     with at(2026, 10, 13, 8):
         call_command("worker", "--once", stdout=out)
     assert "opened 0, closed 0" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_worker_loop_survives_a_database_error(monkeypatch):
+    """A dropped connection in one round is reported and the next round runs (the loop ends here on the
+    KeyboardInterrupt the fake raises on its third call)."""
+    from io import StringIO
+
+    from django.db import OperationalError
+
+    from onewindow.supervision.management.commands import worker
+
+    calls = []
+
+    def fake_round(self):
+        calls.append("round")
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(worker.Command, "round", fake_round)
+    monkeypatch.setattr(worker.time, "sleep", lambda s: None)
+    clock = iter(range(10_000, 10_100, 10))  # ten seconds pass between readings: a sweep is due each round
+    monkeypatch.setattr(worker.time, "monotonic", lambda: float(next(clock)))
+    out, err = StringIO(), StringIO()
+    call_command("worker", "--interval", "1", stdout=out, stderr=err)
+    assert calls == ["round", "round", "round"]
+    assert "database error, retrying: server closed the connection unexpectedly" in err.getvalue()
+    assert "worker stopped" in out.getvalue()

@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -35,6 +36,9 @@ class Command(BaseCommand):
                         run_ready_tasks()  # notifications and live alerts between sweeps
                 except CommandError as exc:  # keep the loop alive; the failure is recorded on the task
                     self.stderr.write(str(exc))
+                except DatabaseError as exc:  # a dropped connection or a locked SQLite file: retry next round
+                    self.stderr.write(f"database error, retrying: {exc}")
+                close_old_connections()  # a long-running process: reconnect after errors or CONN_MAX_AGE
                 time.sleep(poll)
         except KeyboardInterrupt:
             self.stdout.write("worker stopped")
