@@ -6,28 +6,12 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound
-from onewindow.cases.models import Case, CaseEvent, Channel, State
+from onewindow.cases.models import DONE_STATES, OPEN_STATES, Case, CaseEvent, Channel, State
 from onewindow.cases.selectors import cases_visible_to
-from onewindow.catalog.models import ItemVersion
-from onewindow.catalog.selectors import current_versions
 from onewindow.regions.models import Region, Site
 from onewindow.regions.selectors import region_prefix
 
 from .models import Project
-
-
-def search_items(q: str, limit: int = 20) -> QuerySet:
-    """Current published items matching a name or code, for the filing form."""
-    qs = current_versions()
-    q = (q or "").strip()
-    if not q:
-        return qs.none()
-    return qs.filter(Q(name__icontains=q) | Q(item__code__icontains=q)).order_by("item__code")[:limit]
-
-
-def get_item(code: str) -> ItemVersion | None:
-    return current_versions().filter(item__code=code).first()
-
 
 DASHBOARD_ROWS = 50  # rows per list on the station dashboard; the headings give the full counts
 
@@ -47,7 +31,7 @@ def station_dashboard(agent) -> dict:
             by_state.append({"state": s.value, "label": s.label, "count": counts.get(s.value, 0), "cases": rows})
     awaiting = list(qs.filter(state=State.CONCLUDED).order_by("concluded_at", "number")[:DASHBOARD_ROWS])
     return {"by_state": by_state, "awaiting_delivery": awaiting,
-            "awaiting_count": counts.get(State.CONCLUDED.value, 0), "counts": counts}
+            "awaiting_count": counts.get(State.CONCLUDED.value, 0)}
 
 
 def network_volume(user) -> dict:
@@ -62,9 +46,8 @@ def network_volume(user) -> dict:
         qs = qs.filter(region_code__startswith=region_prefix(user.region_id))
     by_county = list(
         qs.annotate(county=Substr("region_code", 1, 6)).values("county")
-        .annotate(total=Count("id"), open=Count("id", filter=Q(state__in=[
-            State.SUBMITTED, State.PENDING_MATERIALS, State.ACCEPTED, State.REVIEWED, State.SUSPENDED])),
-            concluded=Count("id", filter=Q(state__in=[State.CONCLUDED, State.DELIVERED])))
+        .annotate(total=Count("id"), open=Count("id", filter=Q(state__in=OPEN_STATES)),
+                  concluded=Count("id", filter=Q(state__in=DONE_STATES)))
         .order_by("county")
     )
     names = dict(Region.objects.filter(code__in=[r["county"] for r in by_county]).values_list("code", "name"))
@@ -72,12 +55,11 @@ def network_volume(user) -> dict:
         r["name"] = names.get(r["county"], r["county"])
     by_station = list(
         qs.values("site_id").annotate(total=Count("id"), concluded=Count(
-            "id", filter=Q(state__in=[State.CONCLUDED, State.DELIVERED]))).order_by("-total", "site_id")
+            "id", filter=Q(state__in=DONE_STATES))).order_by("-total", "site_id")
     )
     sites = {s.pk: s for s in Site.objects.filter(pk__in=[r["site_id"] for r in by_station])}
     for r in by_station:
         s = sites.get(r["site_id"])
-        r["site"] = s
         r["code"] = s.code if s else ""
         r["name"] = s.name if s else ""
     return {"counties": by_county, "stations": by_station, "total": sum(r["total"] for r in by_county)}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound, ServiceError
+from onewindow.cases import page_selectors
 from onewindow.cases import services as case_services
 
 from . import selectors, services
@@ -33,9 +34,7 @@ def role_required(*roles):
 @role_required(Role.AGENT)
 def dashboard(request):
     """The station dashboard: our cases by state, results awaiting delivery."""
-    ctx = selectors.station_dashboard(request.user)
-    ctx["projects"] = selectors.projects_visible_to(request.user)
-    return render(request, "agency/dashboard.html", ctx)
+    return render(request, "agency/dashboard.html", selectors.station_dashboard(request.user))
 
 
 @role_required(Role.AGENT)
@@ -43,8 +42,8 @@ def file(request):
     """Filing form: search an item, enter the resident, tick materials, record the authorisation."""
     q = request.GET.get("q", "")
     code = request.GET.get("item") or request.POST.get("item") or ""
-    version = selectors.get_item(code) if code else None
-    ctx = {"q": q, "results": selectors.search_items(q) if q else [], "version": version, "errors": {},
+    version = page_selectors.current_version(code)
+    ctx = {"q": q, "results": page_selectors.search_catalogue(q)[0], "version": version, "errors": {},
            "values": {}, "provided": []}
     if version is not None:
         ctx["materials"] = list(version.materials.all())

@@ -24,6 +24,7 @@ class State(models.TextChoices):
 
 OPEN_STATES = (State.SUBMITTED, State.PENDING_MATERIALS, State.ACCEPTED, State.REVIEWED, State.SUSPENDED)
 CLOCK_STATES = (State.ACCEPTED, State.REVIEWED, State.SUSPENDED)
+DONE_STATES = (State.CONCLUDED, State.DELIVERED)  # 办结: decided, whether or not delivered yet
 # What a window clerk still acts on: new filings, filings awaiting materials, results to hand over.
 WINDOW_STATES = (State.SUBMITTED, State.PENDING_MATERIALS, State.CONCLUDED)
 

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.models import Role
 from onewindow.api.errors import NotFound, ServiceError
 from onewindow.cases import selectors as case_selectors
-from onewindow.cases.models import NoticeKind, State
+from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.licences.selectors import licences_of_holder
-from onewindow.ratings.models import Rating
+from onewindow.ratings.selectors import rating_of
 
 from . import selectors, services
 from .api import client_address
@@ -108,7 +108,7 @@ def case_detail(request, number, error=None, status=200):
     noticed = [i.get("code") for i in (one_time.items if one_time else [])]
     by_code = {m.code: m for m in case.materials.all()}
     reasons = {i.get("code"): i.get("reason", "") for i in (one_time.items if one_time else [])}
-    rating = Rating.objects.filter(case=case).first()
+    rating = rating_of(case)
     context = {
         "case": case,
         "events": case_selectors.case_events(case),
@@ -120,7 +120,7 @@ def case_detail(request, number, error=None, status=200):
         # upload fields for the materials of the latest one-time notice (告知事项), in its order
         "missing": [{"code": c, "name": by_code[c].name, "note": reasons.get(c, "")} for c in noticed if c in by_code],
         "rating": rating,
-        "can_rate": rating is None and case.state in (State.CONCLUDED, State.DELIVERED),
+        "can_rate": rating is None and case.state in DONE_STATES,
         "error": error,
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
     }

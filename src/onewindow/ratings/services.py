@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.models import Role
 from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
-from onewindow.cases.models import State
+from onewindow.cases.models import DONE_STATES
 from onewindow.cases.selectors import cases_visible_to
 from onewindow.workdays.selectors import add_workdays
 
@@ -24,7 +24,7 @@ from .models import (
 from .selectors import rectifications_visible_to
 
 DEFAULT_RECTIFICATION_DAYS = 15
-RATABLE_STATES = (State.CONCLUDED, State.DELIVERED)
+RATABLE_STATES = DONE_STATES  # a decided case can be rated
 
 
 def rectification_days() -> int:

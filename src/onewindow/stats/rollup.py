@@ -18,14 +18,13 @@ from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from onewindow.cases.models import Case, CaseEvent, Channel, State
+from onewindow.cases.models import DONE_STATES, Case, CaseEvent, Channel
 from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
 from onewindow.supervision.models import Alert
 
 from .models import DailyStat, PerfStat, RollupMark
 
 SH = ZoneInfo("Asia/Shanghai")
-DONE_STATES = (State.CONCLUDED, State.DELIVERED)
 KEYS = ("region_code", "department_id", "item_id")
 PKEYS = ("region_code", "department_id", "window_id", "clerk_id")
 MARK = "daily"

@@ -24,7 +24,7 @@ from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from onewindow.cases.models import Case, State
+from onewindow.cases.models import DONE_STATES, Case
 from onewindow.catalog.models import Department, ItemVersion
 from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
 from onewindow.regions.selectors import region_prefix
@@ -32,7 +32,6 @@ from onewindow.supervision.models import Alert, Card
 from onewindow.workdays.selectors import ordinal_at
 
 SH = ZoneInfo("Asia/Shanghai")
-DONE_STATES = (State.CONCLUDED, State.DELIVERED)
 
 # Performance score weights (docs/metrics.md, "绩效得分").
 WEIGHTS = {

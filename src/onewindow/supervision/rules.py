@@ -30,7 +30,7 @@ from django.db.models.functions import TruncDate, TruncTime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.models import Case, CaseEvent, Channel, Notice, NoticeKind, State
+from onewindow.cases.models import DONE_STATES, Case, CaseEvent, Channel, Notice, NoticeKind, State
 from onewindow.ratings.models import RectificationStatus
 from onewindow.workdays.models import CalendarDay
 from onewindow.workdays.selectors import ordinal_at
@@ -39,7 +39,7 @@ from .models import Level
 
 SH = ZoneInfo("Asia/Shanghai")
 DEADLINE_STATES = (State.ACCEPTED, State.REVIEWED)  # suspended cases are paused: never warned
-CONCLUDED_STATES = (State.CONCLUDED, State.DELIVERED)
+CONCLUDED_STATES = DONE_STATES
 
 
 def _setting(name: str, default: int) -> int:
