@@ -75,6 +75,8 @@ def build():
                                actor=w.agent, authorisation="申请人王五书面委托代办")
         d = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window",
                                materials=["M01", "M02", "M03"], actor=w.clerk)
+        e = services.file_case(item="GA-QR-0001", applicant=person(third, "王五"), channel="agency", materials=[],
+                               actor=w.agent, authorisation="申请人王五书面委托代办")
         bundle = make_bundle(w, issues_uscc=False)
         keys = [m["key"] for m in services.bundle_materials(bundle)]
         filing = services.file_bundle(bundle=bundle.code, applicant=person(), channel="online", materials=keys,
@@ -86,8 +88,9 @@ def build():
         services.perform(a.number, "review", w.reviewer, {"opinion": "材料真实，同意"})
     with at(2026, 9, 3, 10):
         services.perform(a.number, "decide", w.approver, {"result": "approve", "reason": ""})
-    Case.objects.filter(pk=d.pk).update(state="concluded", accepted_on=datetime.date(2026, 9, 1),
-                                        concluded_on=datetime.date(2026, 9, 3), result="approve")
+    for done in (d, e):  # results waiting at the window (D) and at the agency station (E)
+        Case.objects.filter(pk=done.pk).update(state="concluded", accepted_on=datetime.date(2026, 9, 1),
+                                               concluded_on=datetime.date(2026, 9, 3), result="approve")
     with at(2026, 9, 4, 10):
         rating_services.rate_case(a.number, w.citizen, 1, None, "等候太久")
     w.rect = Rectification.objects.get(rating__case__number=a.number)
@@ -105,7 +108,7 @@ def build():
     w.card = supervision_services.issue_card(actor=w.supervisor, target_kind="window", target_id=w.window.pk,
                                              colour="yellow", reason="窗口脱岗")
     w.refs = {
-        "A": a.number, "B": b.number, "C": c.number, "D": d.number, "BUNDLE": filing.number,
+        "A": a.number, "B": b.number, "C": c.number, "D": d.number, "E": e.number, "BUNDLE": filing.number,
         "A_CODE": Case.objects.get(pk=a.pk).query_code, "UPLOAD": w.upload.pk, "RECT": w.rect.pk,
         "CARD": w.card.pk, "PROJECT": PROJECT_CODE, "WINDOW": w.window.pk, "DEPT": w.dept.pk,
     }
