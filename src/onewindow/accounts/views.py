@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.api.errors import ServiceError, error_body
+from onewindow.core.errors import ServiceError, error_body
 from onewindow.portal import services as portal_services
 
 from .forms import OrgRegisterForm, PersonRegisterForm

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from . import services
 from .models import Project, ProjectCase

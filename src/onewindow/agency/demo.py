@@ -6,8 +6,8 @@ project exists. Returns quietly when the demo users or demo cases are missing.
 from django.db import transaction
 
 from onewindow.accounts.models import Role, User
-from onewindow.api.errors import ServiceError
 from onewindow.cases.models import Case
+from onewindow.core.errors import ServiceError
 
 from . import services
 from .models import Project

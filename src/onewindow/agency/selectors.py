@@ -5,9 +5,9 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import NotFound
 from onewindow.cases.models import DONE_STATES, OPEN_STATES, Case, CaseEvent, Channel, State
 from onewindow.cases.selectors import cases_visible_to
+from onewindow.core.errors import NotFound
 from onewindow.regions.models import Region, Site
 from onewindow.regions.selectors import region_prefix
 

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import cases_visible_to
+from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Region
 
 from .models import PROJECT_CODE_RE, Project, ProjectCase, ProjectLevel

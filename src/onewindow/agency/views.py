@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import NotFound, ServiceError
 from onewindow.cases import page_selectors
 from onewindow.cases import services as case_services
+from onewindow.core.errors import NotFound, ServiceError
 
 from . import selectors, services
 

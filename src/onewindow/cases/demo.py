@@ -10,8 +10,8 @@ catalogue or the users are missing.
 from django.db import transaction
 
 from onewindow.accounts.models import User
-from onewindow.api.errors import ServiceError
 from onewindow.catalog.models import Bundle
+from onewindow.core.errors import ServiceError
 
 from . import services
 from .models import Case

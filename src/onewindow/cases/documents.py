@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import Conflict
+from onewindow.core.errors import Conflict
 
 from .models import NoticeKind
 

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import NotFound
+from onewindow.core.errors import NotFound
 from onewindow.regions.selectors import region_prefix
 
 from .models import WINDOW_STATES, Case, CaseEvent, State

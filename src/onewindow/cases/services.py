@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
 from onewindow.catalog.models import Bundle, ItemVersion
 from onewindow.catalog.selectors import current_versions
+from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Site, SiteKind, SiteLevel
 from onewindow.workdays.selectors import add_workdays, workdays_between
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import NotFound, ServiceError
+from onewindow.core.errors import NotFound, ServiceError
 
 from . import page_selectors as ps
 from . import services

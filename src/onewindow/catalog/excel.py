@@ -30,7 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from . import selectors
 from .models import (

@@ -34,7 +34,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from .models import ItemType, ItemVersion, MaterialForm, MaterialSource, OnlineDepth, Subject
 

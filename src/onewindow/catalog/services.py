@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import Conflict, NotFound, ServiceError
 from onewindow.audit.services import record
+from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.regions.models import Region, RegionLevel
 
 from .models import (

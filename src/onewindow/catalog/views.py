@@ -11,7 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from onewindow.api.errors import NotFound, ServiceError
+from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core.pagination import Page, paginate
 
 from . import excel, selectors
 from .models import ItemType, OnlineDepth
@@ -43,7 +44,7 @@ def item_search(request):
         )
     except ServiceError as exc:
         error = exc.message
-        result = selectors.Page(count=0, page=1, page_size=20)
+        result = Page(count=0, page=1, page_size=20)
     query = urlencode({k: v for k, v in params.items() if v})
     context = {
         "is_admin": _is_admin(request.user),
@@ -81,9 +82,9 @@ def lists(request):
     if tab not in selectors.LISTS:
         tab = "power"
     try:
-        page = selectors.paginate(selectors.LISTS[tab](), request.GET.get("page") or 1, 50)
+        page = paginate(selectors.LISTS[tab](), request.GET.get("page") or 1, 50)
     except ServiceError:
-        page = selectors.paginate(selectors.LISTS[tab](), 1, 50)
+        page = paginate(selectors.LISTS[tab](), 1, 50)
     counts = {kind: fn().count() for kind, fn in selectors.LISTS.items()}
     tabs = [(kind, LIST_TITLES[kind], counts[kind]) for kind in selectors.LISTS]
     return render(request, "catalog/lists.html", {"tab": tab, "page": page, "tabs": tabs, "title": LIST_TITLES[tab]})

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "onewindow.core",
     "onewindow.accounts",
     "onewindow.regions",
     "onewindow.catalog",

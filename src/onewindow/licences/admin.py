@@ -4,7 +4,7 @@ through services, so that numbering and the audit chain stay right)."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from .models import EnterpriseRegistration, Licence, LicenceStatus
 from .services import revoke_licence

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 # The GB 32100 character set: digits and capital letters without I, O, Z, S, V.
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

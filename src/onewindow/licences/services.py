@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from onewindow.api.errors import Conflict, ServiceError
 from onewindow.audit.services import record
 from onewindow.catalog.models import Department, LicenceType
+from onewindow.core.errors import Conflict, ServiceError
 
 from .identifiers import ORG_CODE_BODY_SPACE, generate_uscc, validate_id_number, validate_uscc
 from .models import (

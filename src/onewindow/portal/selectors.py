@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.api.errors import NotFound
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import BundleFiling, Case, CaseEvent, mask_name
 from onewindow.cases.transitions import TRANSITIONS
 from onewindow.catalog.models import ItemVersion, OnlineDepth
+from onewindow.core.errors import NotFound
 
 from .models import Upload
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import ApplicantKind, Role
-from onewindow.api.errors import Forbidden, ServiceError
 from onewindow.audit.services import record
 from onewindow.cases import services as case_services
 from onewindow.catalog.models import ItemVersion, OnlineDepth
+from onewindow.core.errors import Forbidden, ServiceError
 from onewindow.licences.identifiers import validate_id_number, validate_uscc
 
 from .models import SmsCode, TrackAttempt, Upload

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import NotFound, ServiceError
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
+from onewindow.core.errors import NotFound, ServiceError
 from onewindow.licences.selectors import licences_of_holder
 from onewindow.ratings.selectors import rating_of
 

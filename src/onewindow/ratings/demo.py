@@ -6,8 +6,8 @@ rates at the window on their behalf. Idempotent: rated cases are skipped.
 from django.db import transaction
 
 from onewindow.accounts.models import Role, User
-from onewindow.api.errors import ServiceError
 from onewindow.cases.models import Case
+from onewindow.core.errors import ServiceError
 
 from . import services
 from .models import Rating

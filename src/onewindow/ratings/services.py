@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
 from onewindow.cases.models import DONE_STATES
 from onewindow.cases.selectors import cases_visible_to
+from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.workdays.selectors import add_workdays
 
 from .models import (

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import NotFound, ServiceError
 from onewindow.cases.selectors import get_case_for
+from onewindow.core.errors import NotFound, ServiceError
 
 from . import selectors, services
 from .models import DIMENSIONS, Level, RatingChannel

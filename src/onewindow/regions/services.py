@@ -16,8 +16,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import ServiceError
 from onewindow.audit.services import record
+from onewindow.core.errors import ServiceError
 
 from .models import Hall, Region, RegionLevel, Site, SiteKind, SiteLevel, Window, WindowKind
 

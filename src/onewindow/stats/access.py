@@ -5,7 +5,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import Forbidden, ServiceError
+from onewindow.core.errors import Forbidden, ServiceError
 from onewindow.regions.selectors import region_prefix
 
 STATS_ROLES = (Role.SUPERVISOR, Role.ADMIN)

@@ -6,7 +6,7 @@ from ninja import Router
 from ninja.security import django_auth
 
 from onewindow.api.auth import bearer
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from . import selectors
 from .access import check_reader, check_year, parse_period, resolve_region

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from onewindow.api.errors import Forbidden, ServiceError
 from onewindow.catalog.models import Department
+from onewindow.core.errors import Forbidden, ServiceError
 
 from . import selectors
 from .access import check_reader, parse_period, resolve_region

@@ -6,8 +6,8 @@ from ninja import Router
 from ninja.security import django_auth
 
 from onewindow.api.auth import bearer
-from onewindow.api.errors import ServiceError
-from onewindow.catalog.selectors import paginate
+from onewindow.core.errors import ServiceError
+from onewindow.core.pagination import paginate
 
 from . import selectors
 from .models import Level

@@ -5,6 +5,7 @@ class SupervisionConfig(AppConfig):
     name = "onewindow.supervision"
     label = "supervision"
     verbose_name = "电子监察"
+    worker_rounds = {"sweep": "onewindow.supervision.tasks.sweep_task"}  # run by `onewindow worker`
 
     def ready(self):
         from onewindow.cases.services import case_changed

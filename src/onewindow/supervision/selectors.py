@@ -4,9 +4,9 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.api.errors import Forbidden
 from onewindow.cases.models import CaseEvent
 from onewindow.catalog.models import Department
+from onewindow.core.errors import Forbidden
 from onewindow.regions.models import Site, Window
 from onewindow.regions.selectors import region_prefix
 

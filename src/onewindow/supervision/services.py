@@ -11,10 +11,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import Forbidden, NotFound, ServiceError
 from onewindow.audit.services import record
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent
 from onewindow.catalog.models import Department
+from onewindow.core.errors import Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Window
 
 from .models import Alert, Card, CardColour, CardTarget, SweepMark

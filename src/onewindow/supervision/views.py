@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from . import selectors, services
 from .models import CardColour, CardTarget, Level

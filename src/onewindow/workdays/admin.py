@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from . import services
 from .models import CalendarDay, CalendarYear, DayKind

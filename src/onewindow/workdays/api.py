@@ -8,7 +8,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from . import selectors
 

@@ -20,7 +20,7 @@ from django.db.models import Exists, IntegerField, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 
 from . import schedule
 from .models import CalendarDay, CalendarYear

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import ServiceError
 from onewindow.audit.services import record
+from onewindow.core.errors import ServiceError
 
 from . import schedule
 from .models import CalendarDay, CalendarYear, DayKind

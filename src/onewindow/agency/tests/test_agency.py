@@ -7,12 +7,12 @@ import pytest
 from onewindow.accounts.models import Role, User
 from onewindow.agency import selectors, services
 from onewindow.agency.models import Project
-from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.audit.models import AuditEntry
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import cases_visible_to
 from onewindow.cases.tests.factories import VALID_ID_2, at, make_world, person
+from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Region, Site
 
 pytestmark = pytest.mark.django_db

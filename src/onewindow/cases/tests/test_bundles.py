@@ -2,11 +2,11 @@
 
 import pytest
 
-from onewindow.api.errors import ServiceError
 from onewindow.cases import services
 from onewindow.cases.models import BundleFiling, Case
 from onewindow.cases.presenters import bundle_dict
 from onewindow.cases.tests.factories import at, make_bundle, make_world, person
+from onewindow.core.errors import ServiceError
 from onewindow.licences.models import EnterpriseRegistration, Licence
 
 ENTERPRISE = {"enterprise_name": "宿州市一窗科技有限公司", "legal_representative": "张三",

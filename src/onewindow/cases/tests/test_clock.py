@@ -8,10 +8,10 @@ import datetime
 
 import pytest
 
-from onewindow.api.errors import ServiceError
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.factories import at, make_world, person
+from onewindow.core.errors import ServiceError
 
 D = datetime.date
 

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from onewindow.api.errors import Conflict
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.tests.factories import at, make_world, person
+from onewindow.core.errors import Conflict
 
 
 def _run_threads(n, target):

@@ -3,10 +3,10 @@
 import pytest
 from django.test import TestCase
 
-from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Notice
 from onewindow.cases.tests.factories import VALID_ID, at, make_world, person
+from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.licences.models import Licence
 
 
@@ -168,7 +168,7 @@ def test_case_change_listeners_run_in_the_worker(settings):
     """With the database queue, filing enqueues the announcement; the worker delivers it."""
     from django_tasks_db.models import DBTaskResult
 
-    from onewindow.supervision.worker import run_ready_tasks
+    from onewindow.core.worker import run_ready_tasks
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     w = make_world()

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from onewindow.api.errors import Conflict, Forbidden
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent, State
 from onewindow.cases.tests.factories import at, make_world, person
+from onewindow.core.errors import Conflict, Forbidden
 
 # Which states each action may start from, written out by hand from DESIGN.md's state machine.
 EXPECTED = {

@@ -4,12 +4,12 @@ import json
 
 import pytest
 
-from onewindow.api.errors import Conflict, ServiceError
 from onewindow.audit.models import AuditEntry
 from onewindow.audit.services import verify
 from onewindow.catalog import services
 from onewindow.catalog.models import Fee, ItemVersion, Material, ServiceItem
 from onewindow.catalog.serialize import item_to_dict
+from onewindow.core.errors import Conflict, ServiceError
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ standards (written here from the standards' weights, importing nothing from iden
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 from onewindow.licences.identifiers import (
     ID_BIRTH_DATE_ERROR,
     ID_CHECK_ERROR,

@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-from onewindow.api.errors import Conflict, ServiceError
 from onewindow.audit.models import AuditEntry
 from onewindow.audit.services import verify
 from onewindow.catalog.models import Department, LicenceType
+from onewindow.core.errors import Conflict, ServiceError
 from onewindow.licences.models import EnterpriseRegistration, Licence, LicenceStatus, UsccSequence
 from onewindow.licences.selectors import (
     find_licence,

@@ -5,10 +5,10 @@ import datetime
 import pytest
 
 from onewindow.accounts.services import issue_token
-from onewindow.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.factories import at, make_world, person
+from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.ratings import selectors, services
 from onewindow.ratings.models import Rating, Rectification, RectificationNote
 

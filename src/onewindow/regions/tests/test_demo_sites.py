@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
-from onewindow.api.errors import ServiceError
 from onewindow.audit.models import AuditEntry
 from onewindow.catalog.models import Department
+from onewindow.core.errors import ServiceError
 from onewindow.regions import demo, services
 from onewindow.regions.models import Hall, Region, Site, Window
 

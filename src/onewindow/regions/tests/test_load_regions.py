@@ -1,7 +1,7 @@
 import pytest
 
-from onewindow.api.errors import ServiceError
 from onewindow.audit.models import AuditEntry
+from onewindow.core.errors import ServiceError
 from onewindow.regions import services
 from onewindow.regions.models import Region
 

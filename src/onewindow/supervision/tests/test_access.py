@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from onewindow.accounts.models import Role, User
 from onewindow.accounts.services import issue_token
-from onewindow.api.errors import Forbidden, NotFound, ServiceError
 from onewindow.cases.tests.factories import at, make_world
+from onewindow.core.errors import Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Site
 from onewindow.supervision import services
 from onewindow.supervision.models import Alert, Card
@@ -209,7 +209,7 @@ def test_worker_loop_survives_a_database_error(monkeypatch):
 
     from django.db import OperationalError
 
-    from onewindow.supervision.management.commands import worker
+    from onewindow.core.management.commands import worker
 
     calls = []
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from onewindow.api.errors import Conflict
 from onewindow.cases import services as cases
 from onewindow.cases.models import Case
 from onewindow.cases.tests.factories import SH, at, make_world
+from onewindow.core.errors import Conflict
 from onewindow.ratings import services as ratings
 from onewindow.ratings.models import Rectification
 from onewindow.supervision import rules

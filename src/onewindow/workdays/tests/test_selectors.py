@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from onewindow.api.errors import ServiceError
+from onewindow.core.errors import ServiceError
 from onewindow.workdays.models import CalendarDay, CalendarYear
 from onewindow.workdays.selectors import add_workdays, is_workday, ordinal_of, workdays_between
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from onewindow.api.errors import ServiceError
 from onewindow.audit.models import AuditEntry
+from onewindow.core.errors import ServiceError
 from onewindow.workdays import demo, services
 from onewindow.workdays.models import CalendarDay, CalendarYear
 from onewindow.workdays.selectors import add_workdays, is_workday, ordinal_of, workdays_between

@@ -1,18 +1,24 @@
-"""`onewindow worker [--once] [--interval N]`: background rounds (supervision sweep, queued tasks)."""
+"""`onewindow worker [--once] [--interval N]`: background rounds and queued tasks.
+
+A round enqueues every periodic task the apps declare (an AppConfig's `worker_rounds`, a mapping of
+label to task path; today the supervision sweep) and runs what is queued; between rounds the worker
+runs queued tasks (notifications, live alerts).
+"""
 
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
+from django.utils.module_loading import import_string
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from onewindow.supervision.tasks import sweep_task
-from onewindow.supervision.worker import run_ready_tasks
+from onewindow.core.worker import run_ready_tasks
 
 
 class Command(BaseCommand):
-    help = "Run background work: enqueue the supervision sweep and run queued tasks."
+    help = "Run background work: enqueue the periodic tasks (the supervision sweep) and run queued tasks."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run one round and exit")
@@ -44,13 +50,18 @@ class Command(BaseCommand):
             self.stdout.write("worker stopped")
 
     def round(self):
-        result = sweep_task.enqueue()
+        rounds = [
+            (label, import_string(path))
+            for config in apps.get_app_configs()
+            for label, path in getattr(config, "worker_rounds", {}).items()
+        ]
+        results = [(label, task.enqueue()) for label, task in rounds]
         ran = run_ready_tasks()
-        row = DBTaskResult.objects.get(pk=result.id)
-        status = row.status
-        value = row.return_value if status == TaskResultStatus.SUCCESSFUL else None
-        if value is None:
-            raise CommandError(f"sweep task {result.id} did not succeed: {status} {row.exception_class_path}")
-        self.stdout.write(
-            f"sweep: opened {value['opened']}, closed {value['closed']} (tasks run: {ran})"
-        )
+        for label, result in results:
+            row = DBTaskResult.objects.get(pk=result.id)
+            status = row.status
+            value = row.return_value if status == TaskResultStatus.SUCCESSFUL else None
+            if value is None:
+                raise CommandError(f"{label} task {result.id} did not succeed: {status} {row.exception_class_path}")
+            figures = ", ".join(f"{key} {number}" for key, number in value.items())
+            self.stdout.write(f"{label}: {figures} (tasks run: {ran})")
