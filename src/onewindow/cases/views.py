@@ -18,6 +18,7 @@ from onewindow.core.errors import NotFound, ServiceError
 
 from . import page_selectors as ps
 from . import services
+from .filing import ENTERPRISE_FIELDS
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
 from .models import MaterialStatus, State
 from .presenters import bundle_dict, event_label
@@ -104,7 +105,7 @@ def window(request):
         else:
             data = None
             if bundle.issues_uscc:
-                data = {k: request.POST.get(k, "").strip() for k in [*services.ENTERPRISE_FIELDS, "enterprise_type"]}
+                data = {k: request.POST.get(k, "").strip() for k in [*ENTERPRISE_FIELDS, "enterprise_type"]}
             filing = services.file_bundle(bundle=bundle.code, applicant=form.applicant(), channel="window",
                                           materials=provided, actor=request.user, data=data)
     except ServiceError as exc:

@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "网上办事大厅"
 
     def ready(self):
-        from onewindow.cases.services import case_changed
+        from onewindow.cases.signals import case_changed
 
         from .notifications import on_case_changed
 

@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
     worker_rounds = {"sweep": "onewindow.supervision.tasks.sweep_task"}  # run by `onewindow worker`
 
     def ready(self):
-        from onewindow.cases.services import case_changed
+        from onewindow.cases.signals import case_changed
 
         from .services import on_case_changed
 

@@ -244,7 +244,7 @@ ROWS = [
 
 # Holes found while building the matrix (the code answering differently from the rules) would be
 # listed here as (row id, role) pairs left out of the parametrisation. The one found (an applicant
-# filing through the API in another person's name) is fixed (cases.services._check_self_filing).
+# filing through the API in another person's name) is fixed (cases.filing._check_self_filing).
 KNOWN_HOLES: set[tuple[str, str]] = set()  # (row id, role) pairs whose check is known to fail; keep empty
 
 CASES = [(row, role) for row in ROWS for role in ROLES if (row[0], role) not in KNOWN_HOLES]

@@ -1,0 +1,339 @@
+"""The state-machine actions on a case (cases.transitions declares them): one handler each, run by
+`perform` under the case row lock, leaving an event and an audit entry."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from onewindow.accounts.models import Role
+from onewindow.audit.services import record
+from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from onewindow.workdays.selectors import add_workdays, workdays_between
+
+from .models import (
+    Case,
+    DeliveryMethod,
+    MaterialStatus,
+    Notice,
+    NoticeKind,
+    Result,
+    State,
+    SuspendKind,
+)
+from .recording import announce, append_event, column_values, snapshot
+from .selectors import ACTION_RELATED, get_case_for
+from .transitions import PREVIOUS, SAME, TRANSITIONS, allowed_actions
+
+
+class _Refusal(Exception):
+    """A refused attempt that supervision must see: recorded after the rollback.
+
+    `make_error` builds the error; it is called twice: once in the request's language for the
+    answer, once in Chinese for the note stored on the case (records stay Chinese)."""
+
+    def __init__(self, make_error, event_action: str, data: dict):
+        self.error = make_error()
+        with override("zh-hans"):
+            self.note = make_error().message
+        self.event_action, self.data = event_action, data
+
+
+def perform(number: str, action: str, actor, payload: dict | None = None) -> Case:
+    """Run one state-machine action on a case as `actor`. Returns the updated case."""
+    payload = payload or {}
+    if action not in TRANSITIONS:
+        raise NotFound(_("未知操作：%(action)s") % {"action": action}, fields={"action": _("可用操作：%(actions)s") % {"actions": ', '.join(TRANSITIONS)}})
+    try:
+        with transaction.atomic():
+            return _perform_locked(number, action, actor, payload)
+    except _Refusal as refusal:
+        with transaction.atomic():
+            case = Case.objects.select_for_update(of=("self",)).select_related("site").get(number=number)
+            append_event(case, refusal.event_action, actor, from_state=case.state, to_state=case.state,
+                          note=refusal.note, data=refusal.data)
+            record(actor=actor, action=f"case.{refusal.event_action}", obj_type="case", obj_id=number,
+                   after=refusal.data, site_code=case.site.code)
+        raise refusal.error from None
+
+
+def _perform_locked(number, action, actor, payload) -> Case:
+    t = TRANSITIONS[action]
+    case = get_case_for(actor, number, for_update=True, related=ACTION_RELATED)
+    # Handlers and the JSON answer both read the materials: one query, shared.
+    prefetch_related_objects([case], "materials")
+    if case.state not in t.sources:
+        allowed = allowed_actions(case.state)
+        raise Conflict(
+            _("办件当前状态为“%(state)s”，不能执行“%(label)s”") % {"state": case.get_state_display(), "label": _(t.label)},
+            code="invalid_transition",
+            fields={"state": case.state, "allowed_actions": allowed},
+        )
+    if actor.role not in t.roles:
+        raise Forbidden(_("当前角色不能执行“%(label)s”") % {"label": _(t.label)})
+    before = snapshot(case)
+    columns = column_values(case)
+    from_state = case.state
+    handler = HANDLERS[action]
+    note, data = handler(case, actor, payload)
+    if t.target == PREVIOUS:
+        case.state, case.state_before_suspension = case.state_before_suspension or State.ACCEPTED, ""
+    elif t.target != SAME:
+        case.state = t.target
+    changed = [name for name, value in column_values(case).items() if value != columns[name]]
+    if changed:
+        case.save(update_fields=changed)
+    append_event(case, action, actor, from_state=from_state, to_state=case.state, note=note, data=data)
+    record(actor=actor, action=f"case.{action}", obj_type="case", obj_id=case.number, before=before,
+           after=snapshot(case), site_code=case.site.code)
+    announce(case, action, actor)
+    return case
+
+
+def _text(payload, key, label, *, required=True, max_len=2000) -> str:
+    value = payload.get(key)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ServiceError(_("%(label)s格式有误") % {"label": label}, fields={key: _("应为文本")})
+    value = value.strip()
+    if required and not value:
+        raise ServiceError(_("%(label)s必填") % {"label": label}, fields={key: _("必填")})
+    if len(value) > max_len:
+        raise ServiceError(_("%(label)s过长") % {"label": label}, fields={key: _("不超过 %(max_len)s 字") % {"max_len": max_len}})
+    return value
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _require_department(case, actor):
+    if actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id != case.department_id:
+        raise Forbidden(_("不是本部门的办件"))
+
+
+def _notice(case, actor, payload):
+    missing = payload.get("missing")
+    if not isinstance(missing, list) or not missing or not all(isinstance(c, str) for c in missing):
+        raise ServiceError(_("请列出缺少或需补正的材料"), fields={"missing": _("至少一项材料编码")})
+    reasons = payload.get("reasons") or {}
+    if not isinstance(reasons, dict):
+        raise ServiceError(_("补正理由格式有误"), fields={"reasons": _("应为 {材料编码: 理由}")})
+    note = _text(payload, "note", _("说明"), required=False)
+    by_code = {m.code: m for m in case.materials.all()}
+    unknown = sorted(set(missing) - set(by_code))
+    if unknown:
+        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"missing": _("不属于该办件")})
+    first = case.notices.filter(kind=NoticeKind.NOTICE).order_by("seq").first()
+    if first is not None:
+        first_codes = {i["code"] for i in first.items}
+        new = sorted(set(missing) - first_codes)
+        if new:
+            raise _Refusal(
+                lambda: Conflict(
+                    _("一次性告知不得新增要求：%(materials)s 未在首次告知书中列出") % {"materials": _("、").join(by_code[c].name for c in new)},
+                    code="notice_rule",
+                    fields={"missing": new},
+                ),
+                "notice_refused",
+                {"requested": sorted(missing), "new": new, "first_notice": sorted(first_codes)},
+            )
+    items = []
+    for code in dict.fromkeys(missing):
+        m = by_code[code]
+        reason = str(reasons.get(code) or ("缺少该材料" if m.status == MaterialStatus.MISSING else "材料需补正"))
+        m.status = MaterialStatus.FAULTY if m.status in (MaterialStatus.PROVIDED, MaterialStatus.LICENCE) else MaterialStatus.MISSING
+        m.note = reason[:300]
+        m.save(update_fields=["status", "note"])
+        items.append({"code": code, "name": m.name, "reason": reason})
+    seq = case.notices.filter(kind=NoticeKind.NOTICE).count() + 1
+    Notice.objects.create(case=case, kind=NoticeKind.NOTICE, seq=seq, items=items, note=note,
+                          issued_at=timezone.now(), issued_by=actor)
+    return note, {"missing": [i["code"] for i in items], "notice_seq": seq}
+
+
+def _supplement(case, actor, payload):
+    codes = payload.get("materials")
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+        raise ServiceError(_("请列出补正的材料"), fields={"materials": _("至少一项材料编码")})
+    by_code = {m.code: m for m in case.materials.all()}
+    unknown = sorted(set(codes) - set(by_code))
+    if unknown:
+        raise ServiceError(_("未知材料编码：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("不属于该办件")})
+    for code in codes:
+        m = by_code[code]
+        m.status = MaterialStatus.PROVIDED
+        m.save(update_fields=["status"])
+    return "", {"materials": sorted(set(codes))}
+
+
+def _accept(case, actor, payload):
+    if case.site_id != actor.site_id:
+        raise Forbidden(_("只能受理本场所的办件"))
+    lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
+    if lacking:
+        raise Conflict(
+            _("材料不齐全，请出具一次性告知书：%(materials)s") % {"materials": _("、").join(m.name for m in lacking)},
+            code="materials_incomplete",
+            fields={"materials": [m.code for m in lacking]},
+        )
+    now = timezone.now()
+    today = timezone.localtime(now).date()
+    due, provisional = add_workdays(today, case.committed_days)
+    case.accepted_at, case.accepted_on = now, today
+    case.due_date, case.due_provisional = due, provisional
+    case.clerk = actor
+    case.window = actor.window or case.window
+    return "", {"due_date": due.isoformat(), "provisional": provisional}
+
+
+def _reject(case, actor, payload):
+    reason = _text(payload, "reason", _("不予受理理由"))
+    seq = case.notices.filter(kind=NoticeKind.REJECTION).count() + 1
+    Notice.objects.create(case=case, kind=NoticeKind.REJECTION, seq=seq, items=[], note=reason,
+                          issued_at=timezone.now(), issued_by=actor)
+    case.result_reason = reason
+    return reason, {}
+
+
+def _review(case, actor, payload):
+    if actor.role == Role.CLERK and not (case.item_version.window_reviews and case.site_id == actor.site_id):
+        raise Forbidden(_("该事项未授权窗口审核"))
+    _require_department(case, actor)
+    opinion = _text(payload, "opinion", _("审核意见"))
+    return opinion, {}
+
+
+def _decide(case, actor, payload):
+    version = case.item_version
+    if actor.role == Role.CLERK and not (version.window_decides and case.site_id == actor.site_id):
+        raise Forbidden(_("该事项未授权窗口决定"))
+    if case.state == State.ACCEPTED and not (version.window_decides or version.is_instant):
+        raise Conflict(_("该事项须先经审核再作决定"), code="review_required",
+                       fields={"state": case.state, "allowed_actions": allowed_actions(case.state)})
+    _require_department(case, actor)
+    result = payload.get("result")
+    if result not in Result.values:
+        raise ServiceError(_("请选择办理结果"), fields={"result": _("应为 approve 或 deny")})
+    reason = _text(payload, "reason", _("决定理由"), required=(result == Result.DENY))
+    now = timezone.now()
+    today = timezone.localtime(now).date()
+    case.result, case.result_reason = result, reason
+    case.concluded_at, case.concluded_on = now, today
+    case.actual_workdays = max(0, workdays_between(case.accepted_on, today) - case.suspended_workdays)
+    data = {"result": result, "actual_workdays": case.actual_workdays}
+    if result == Result.APPROVE:
+        data.update(_issue_results(case, actor))
+    return reason, data
+
+
+def _issue_results(case, actor) -> dict:
+    """Licence for an approving decision; the enterprise registration when a 五证合一 bundle completes."""
+    from onewindow.licences import services as licences
+    from onewindow.licences.models import EnterpriseType
+
+    out = {}
+    version = case.item_version
+    filing = case.bundle_filing
+    five_in_one = filing is not None and filing.bundle.issues_uscc
+    if version.licence_type_id and not (five_in_one and version.licence_type.code == "YYZZ"):
+        lic = licences.issue_licence(
+            licence_type=version.licence_type, holder_kind=case.applicant_kind, holder_name=case.applicant_name,
+            holder_id=case.applicant_id, department=case.department, case_number=case.number, actor=actor,
+        )
+        out["licence"] = lic.number
+    if five_in_one:
+        siblings = Case.objects.filter(bundle_filing=filing).exclude(pk=case.pk)
+        if not siblings.exclude(state__in=[State.CONCLUDED, State.DELIVERED], result=Result.APPROVE).exists():
+            info = filing.data or {}
+            reg = licences.register_enterprise(
+                name=info.get("enterprise_name") or case.applicant_name,
+                enterprise_type=info.get("enterprise_type", EnterpriseType.LLC),
+                legal_representative=info.get("legal_representative", ""),
+                registered_capital=str(info.get("registered_capital", "")),
+                address=info.get("address", ""),
+                division_code=filing.site.region_id[:6],
+                case_number=filing.number,
+                actor=actor,
+            )
+            filing.uscc = reg.uscc
+            filing.save(update_fields=["uscc"])
+            out["uscc"] = reg.uscc
+    return out
+
+
+def _suspend(case, actor, payload):
+    _require_department(case, actor)
+    reason = _text(payload, "reason", _("挂起理由"))
+    kind = payload.get("kind")
+    if kind not in SuspendKind.values:
+        raise ServiceError(_("请选择特别程序类型"), fields={"kind": _("应为 %(values)s") % {"values": ', '.join(SuspendKind.values)}})
+    case.state_before_suspension = case.state
+    case.suspended_on = _today()
+    return reason, {"kind": kind}
+
+
+def _resume(case, actor, payload):
+    _require_department(case, actor)
+    today = _today()
+    paused = max(0, workdays_between(case.suspended_on, today))
+    case.suspended_workdays += paused
+    if case.due_date and paused:
+        case.due_date, prov = add_workdays(case.due_date, paused)
+        case.due_provisional = case.due_provisional or prov
+    data = {"paused_workdays": paused, "suspended_on": case.suspended_on.isoformat(),
+            "due_date": case.due_date.isoformat() if case.due_date else None}
+    case.suspended_on = None
+    return "", data
+
+
+def _extend(case, actor, payload):
+    _require_department(case, actor)
+    days = payload.get("days")
+    if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
+        raise ServiceError(_("延期天数应为正整数"), fields={"days": _("正整数（工作日）")})
+    reason = _text(payload, "reason", _("延期理由"))
+    allowance = case.item_version.extension_days
+    if case.extended_days + days > allowance:
+        raise ServiceError(
+            _("超出事项可延长时限：可延长 %(allowance)s 个工作日，已延长 %(extended_days)s 个") % {"allowance": allowance, "extended_days": case.extended_days},
+            fields={"days": _("最多还可延长 %(days)s 个工作日") % {"days": max(0, allowance - case.extended_days)}},
+        )
+    case.extended_days += days
+    case.due_date, prov = add_workdays(case.due_date, days)
+    case.due_provisional = case.due_provisional or prov
+    return reason, {"days": days, "due_date": case.due_date.isoformat()}
+
+
+def _deliver(case, actor, payload):
+    method = payload.get("method")
+    if method not in DeliveryMethod.values:
+        raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
+    if case.site_id != actor.site_id:
+        raise Forbidden(_("只能送达本场所的办件"))
+    case.delivered_at, case.delivery_method = timezone.now(), method
+    return "", {"method": method}
+
+
+def _withdraw(case, actor, payload):
+    reason = _text(payload, "reason", _("撤回理由"), required=False)
+    return reason, {}
+
+
+HANDLERS = {
+    "notice": _notice,
+    "supplement": _supplement,
+    "accept": _accept,
+    "reject": _reject,
+    "review": _review,
+    "decide": _decide,
+    "suspend": _suspend,
+    "resume": _resume,
+    "extend": _extend,
+    "deliver": _deliver,
+    "withdraw": _withdraw,
+}

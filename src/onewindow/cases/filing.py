@@ -1,0 +1,290 @@
+"""Filing: one case of one item, or a bundle (一件事) of several, with the applicant checked, the
+receiving site chosen, the number drawn and the materials listed. One transaction each."""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onewindow.accounts.models import Role
+from onewindow.audit.services import record
+from onewindow.catalog.models import Bundle, ItemVersion
+from onewindow.catalog.selectors import current_versions
+from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.regions.models import Site, SiteKind, SiteLevel
+
+from . import numbering
+from .models import (
+    ApplicantKind,
+    BundleFiling,
+    Case,
+    CaseMaterial,
+    Channel,
+    MaterialStatus,
+    State,
+)
+from .recording import announce, append_event, snapshot
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def _validate_applicant(applicant: dict) -> dict:
+    from onewindow.licences.identifiers import validate_id_number, validate_uscc
+
+    if not isinstance(applicant, dict):
+        raise ServiceError(_("申请人信息缺失"), fields={"applicant": _("必填")})
+    kind = applicant.get("kind")
+    name = (applicant.get("name") or "").strip()
+    phone = (applicant.get("phone") or "").strip()
+    fields = {}
+    if kind not in ApplicantKind.values:
+        fields["applicant.kind"] = _("应为 person（自然人）或 org（法人）")
+    if not name:
+        fields["applicant.name"] = _("申请人名称必填")
+    elif len(name) > 100:
+        fields["applicant.name"] = _("申请人名称过长")
+    if phone and not PHONE_RE.match(phone):
+        fields["applicant.phone"] = _("联系电话格式不正确")
+    if fields:
+        raise ServiceError(_("申请人信息有误"), fields=fields)
+    try:
+        if kind == ApplicantKind.PERSON:
+            ident = validate_id_number(applicant.get("id_number") or "")
+        else:
+            ident = validate_uscc(applicant.get("uscc") or "")
+    except ServiceError as exc:
+        raise ServiceError(exc.message, fields={f"applicant.{k}": v for k, v in exc.fields.items()}) from None
+    return {"kind": kind, "name": name, "id": ident, "phone": phone}
+
+
+def _check_self_filing(actor, person: dict) -> None:
+    """An applicant files online only in their own name (their ID number or credit code)."""
+    if getattr(actor, "role", None) != Role.APPLICANT:
+        return
+    own = actor.id_number if person["kind"] == ApplicantKind.PERSON else actor.uscc
+    if not own or own.upper() != person["id"]:
+        raise Forbidden(_("网上申请只能以本人（本单位）名义提交；代他人办理请到窗口或代办点"),
+                        fields={"applicant.id_number" if person["kind"] == ApplicantKind.PERSON else "applicant.uscc":
+                                _("与登录账号的证件号码不一致")})
+
+
+def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None) -> Site:
+    if channel in (Channel.WINDOW, Channel.AGENCY):
+        s = site or getattr(actor, "site", None)
+        if s is None:
+            raise ServiceError(_("当前用户未配置服务场所，无法受理"), fields={"site": _("必填")})
+        return s
+    dept_region = version.item.department.region_id
+    s = (
+        Site.objects.filter(kind=SiteKind.CENTRE, region_id=dept_region).first()
+        or Site.objects.filter(kind=SiteKind.CENTRE, level=SiteLevel.CITY).first()
+    )
+    if s is None:
+        raise ServiceError(_("未配置政务服务中心，无法接收网上申请"), code="not_configured")
+    return s
+
+
+def _check_channel(actor, channel: str) -> None:
+    if channel not in Channel.values:
+        raise ServiceError(_("申请渠道无效"), fields={"channel": _("应为 window、online 或 agency")})
+    allowed = {Role.APPLICANT: {Channel.ONLINE}, Role.CLERK: {Channel.WINDOW}, Role.AGENT: {Channel.AGENCY}}
+    role = getattr(actor, "role", None)
+    if role not in allowed:
+        raise Forbidden(_("当前角色不能提交申请"))
+    if channel not in allowed[role]:
+        raise ServiceError(_("当前角色不能使用该渠道提交"), fields={"channel": _("应为 %(channel)s") % {"channel": next(iter(allowed[role]))}})
+
+
+def _resolve_version(item_code: str) -> ItemVersion:
+    version = current_versions().filter(item__code=item_code).first()
+    if version is None:
+        raise NotFound(_("事项 %(item_code)s 不存在或未发布") % {"item_code": item_code}, fields={"item": _("未知事项编码")})
+    return version
+
+
+def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) -> list[CaseMaterial]:
+    from onewindow.licences.selectors import licences_of_holder
+
+    if provided is None:
+        provided = []
+    if not isinstance(provided, list | tuple) or not all(isinstance(c, str) for c in provided):
+        raise ServiceError(_("材料列表格式有误"), fields={"materials": _("应为材料编码列表")})
+    materials = list(version.materials.select_related("licence_type").all())
+    known = {m.code for m in materials}
+    unknown = sorted(set(provided) - known)
+    if unknown:
+        raise ServiceError(
+            _("未知材料编码：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("事项没有这些材料：%(unknown)s") % {"unknown": ', '.join(unknown)}}
+        )
+    held = {}
+    if any(m.licence_type_id for m in materials):
+        for lic in licences_of_holder(holder_id).select_related("licence_type"):
+            held.setdefault(lic.licence_type.code, lic.number)
+    rows = []
+    for m in materials:
+        if m.code in provided:
+            status, number = MaterialStatus.PROVIDED, ""
+        elif m.licence_type_id and m.licence_type.code in held:
+            status, number = MaterialStatus.LICENCE, held[m.licence_type.code]
+        else:
+            status, number = MaterialStatus.MISSING, ""
+        rows.append(CaseMaterial(code=m.code, name=m.name, required=m.required, status=status, licence_number=number))
+    return rows
+
+
+
+
+def _create_case(*, version, applicant, channel, materials, actor, site, data, authorisation, green_channel,
+                 bundle_filing=None, number=None, now=None) -> Case:
+    now = now or timezone.now()
+    rows = _material_rows(version, materials, applicant["id"])
+    if number is None:
+        number = numbering.next_number(site.region_id, timezone.localtime(now).date())
+    user = actor if getattr(actor, "role", None) == Role.APPLICANT else None
+    case = Case.objects.create(
+        number=number,
+        query_code=numbering.new_query_code(),
+        item=version.item,
+        item_version=version,
+        department=version.item.department,
+        bundle_filing=bundle_filing,
+        applicant_kind=applicant["kind"],
+        applicant_name=applicant["name"],
+        applicant_id=applicant["id"],
+        applicant_phone=applicant["phone"],
+        applicant_user=user,
+        channel=channel,
+        site=site,
+        region_code=site.region_id,
+        window=getattr(actor, "window", None) if channel == Channel.WINDOW else None,
+        filed_by=actor if getattr(actor, "pk", None) else None,
+        authorisation=authorisation or "",
+        green_channel=green_channel,
+        state=State.SUBMITTED,
+        submitted_at=now,
+        committed_days=version.committed_days,
+        statutory_days=version.statutory_days,
+        data=data or {},
+    )
+    for r in rows:
+        r.case = case
+    CaseMaterial.objects.bulk_create(rows)
+    append_event(
+        case, "file", actor, to_state=State.SUBMITTED, first=True,
+        data={"channel": channel, "provided": sorted(materials or []),
+              "licence": sorted(r.code for r in rows if r.status == MaterialStatus.LICENCE)},
+    )
+    record(actor=actor, action="case.file", obj_type="case", obj_id=case.number, after=snapshot(case),
+           site_code=site.code)
+    announce(case, "file", actor)
+    return case
+
+
+@transaction.atomic
+def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
+              site: Site | None = None, data: dict | None = None, authorisation: str = "",
+              green_channel: bool = False) -> Case:
+    """File one application (一号申请). Bad input raises before anything is written."""
+    _check_channel(actor, channel)
+    if channel == Channel.AGENCY and not (authorisation or "").strip():
+        raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})
+    version = _resolve_version(item)
+    person = _validate_applicant(applicant)
+    _check_self_filing(actor, person)
+    recv = _receiving_site(actor, channel, version, site)
+    return _create_case(version=version, applicant=person, channel=channel, materials=materials or [],
+                        actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=green_channel)
+
+
+def bundle_materials(bundle: Bundle) -> list[dict]:
+    """The bundle's materials asked once: the same licence type or the same name is one material.
+
+    Returns [{"key", "name", "required", "items": [(item code, material code), …]}].
+    """
+    shared: dict[str, dict] = {}
+    for bi in bundle.bundle_items.select_related("item").order_by("order"):
+        version = bi.item.versions.filter(is_current=True).first()
+        if version is None:
+            continue
+        for m in version.materials.select_related("licence_type"):
+            key = f"L:{m.licence_type.code}" if m.licence_type_id else f"N:{m.name.strip()}"
+            entry = shared.setdefault(key, {"key": key, "name": m.name, "required": False, "items": []})
+            entry["required"] = entry["required"] or m.required
+            entry["items"].append((bi.item.code, m.code))
+    return list(shared.values())
+
+
+ENTERPRISE_FIELDS = {
+    "enterprise_name": gettext_lazy("企业名称"),
+    "legal_representative": gettext_lazy("法定代表人"),
+    "registered_capital": gettext_lazy("注册资本（万元）"),
+    "address": gettext_lazy("住所"),
+}
+
+
+def _enterprise_data(data) -> dict:
+    """The registration data a 五证合一 bundle needs, checked at filing rather than at conclusion."""
+    from onewindow.licences import services as licences
+    from onewindow.licences.models import EnterpriseType
+
+    data = dict(data or {})
+    fields = {f"data.{k}": _("%(label)s必填") % {"label": label} for k, label in ENTERPRISE_FIELDS.items() if not str(data.get(k) or "").strip()}
+    # Checked and stored the way licences.register_enterprise reads them at conclusion, so a filed
+    # bundle can always be concluded.
+    for key, parse in (("registered_capital", licences.parse_capital), ("enterprise_type", licences.enterprise_type_of)):
+        if f"data.{key}" in fields:
+            continue
+        try:
+            data[key] = str(parse(data.get(key) or (EnterpriseType.LLC if key == "enterprise_type" else "")))
+        except ServiceError as exc:
+            fields[f"data.{key}"] = exc.fields[key]
+    if fields:
+        raise ServiceError(_("开办企业须填写企业登记信息"), fields=fields)
+    return data
+
+
+@transaction.atomic
+def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
+                site: Site | None = None, data: dict | None = None, authorisation: str = "") -> BundleFiling:
+    """File a 一件事: one child case per item, shared materials given once (keys of bundle_materials)."""
+    _check_channel(actor, channel)
+    b = Bundle.objects.filter(code=bundle).select_related("lead_department").first()
+    if b is None:
+        raise NotFound(_("一件事 %(bundle)s 不存在") % {"bundle": bundle}, fields={"bundle": _("未知编码")})
+    person = _validate_applicant(applicant)
+    _check_self_filing(actor, person)
+    shared = bundle_materials(b)
+    keys = {e["key"] for e in shared}
+    given = set(materials or [])
+    unknown = sorted(given - keys)
+    if unknown:
+        raise ServiceError(_("未知材料：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("不属于该一件事")})
+    if b.issues_uscc:
+        data = _enterprise_data(data)
+    versions = []
+    for bi in b.bundle_items.select_related("item").order_by("order"):
+        versions.append(_resolve_version(bi.item.code))
+    lead = versions[0]
+    recv = _receiving_site(actor, channel, lead, site)
+    now = timezone.now()
+    filing = BundleFiling.objects.create(
+        number=numbering.next_number(recv.region_id, timezone.localtime(now).date()),
+        query_code=numbering.new_query_code(),
+        bundle=b, applicant_kind=person["kind"], applicant_name=person["name"], applicant_id=person["id"],
+        applicant_phone=person["phone"], applicant_user=actor if actor.role == Role.APPLICANT else None,
+        channel=channel, site=recv, data=data or {},
+    )
+    provided_by_item: dict[str, list[str]] = {}
+    for e in shared:
+        if e["key"] in given:
+            for item_code, mat_code in e["items"]:
+                provided_by_item.setdefault(item_code, []).append(mat_code)
+    for v in versions:
+        _create_case(version=v, applicant=person, channel=channel, materials=provided_by_item.get(v.item.code, []),
+                     actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=False,
+                     bundle_filing=filing, now=now)
+    record(actor=actor, action="bundle.file", obj_type="bundle_filing", obj_id=filing.number,
+           after={"bundle": b.code, "cases": len(versions)}, site_code=recv.code)
+    return filing

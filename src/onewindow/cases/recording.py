@@ -1,0 +1,67 @@
+"""What every case write leaves behind: the snapshot for the audit entry, the appended event and the
+queued `case_changed` announcement. Shared by filing (cases.filing) and the actions (cases.actions)."""
+
+
+from django.db import transaction
+from django.db.models import IntegerField, Max, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+
+from .models import Case, CaseEvent
+from .tasks import announce_case_changed
+
+
+def snapshot(case: Case) -> dict:
+    return {
+        "state": case.state,
+        "due_date": case.due_date.isoformat() if case.due_date else None,
+        "suspended_workdays": case.suspended_workdays,
+        "extended_days": case.extended_days,
+    }
+
+
+def column_values(case: Case) -> dict:
+    """The case's column values, to write back only what an action changed (no handler edits
+    a JSON value in place)."""
+    return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+
+
+def append_event(case: Case, action: str, actor, *, from_state="", to_state="", note="", data=None,
+                  first: bool = False) -> None:
+    """Append the case's next event. The caller holds the case row lock (or just created the case),
+    so the next sequence number is computed inside the INSERT itself."""
+    if first:
+        seq = 1
+    else:
+        last = CaseEvent.objects.filter(case_id=case.pk).values("case_id").annotate(m=Max("seq")).values("m")
+        seq = Coalesce(Subquery(last, output_field=IntegerField()), 0) + 1
+    user = actor if getattr(actor, "pk", None) else None
+    CaseEvent.objects.create(
+        case=case,
+        seq=seq,
+        at=timezone.now(),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=user,
+        actor_name=str(user) if user else "system",
+        actor_role=user.role if user else "system",
+        note=note or "",
+        data=data or {},
+    )
+
+
+def announce(case: Case, action: str, actor) -> None:
+    """Queue the `case_changed` announcement (cases.tasks).
+
+    With the database queue the task row is written inside the action's own transaction, so it
+    commits or rolls back with the change (no lost and no phantom announcement, and no second
+    commit per request). A backend that runs tasks at once (tests, ONEWINDOW_TASKS=immediate)
+    runs it after the commit instead, so listeners never see an uncommitted case.
+    """
+    actor_id = getattr(actor, "pk", None)
+    if isinstance(announce_case_changed.get_backend(), DatabaseBackend):
+        announce_case_changed.enqueue(case.pk, action, actor_id)
+    else:
+        transaction.on_commit(lambda: announce_case_changed.enqueue(case.pk, action, actor_id))
