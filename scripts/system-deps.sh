@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the platform needs: Noto CJK fonts for PDFs (WeasyPrint), Pango for
-# WeasyPrint, gettext for the translations, Chromium for the browser journey tests.
+# WeasyPrint, gettext for the translations, Chromium for the browser journey tests, PgBouncer for
+# the connection-pooling test.
 set -eu
 need=()
 fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+{ command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null 2>&1 || need+=(pgbouncer)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 if [ "$(id -u)" -ne 0 ]; then

@@ -97,6 +97,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so that threaded tests share one test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-onewindow.sqlite3")}
 
+# PgBouncer in transaction mode (ONEWINDOW_DB_POOLER=pgbouncer): no server-side cursors, which would
+# outlive the transaction that a pooled server connection belongs to (docs/adr, pgbouncer).
+if os.environ.get("ONEWINDOW_DB_POOLER") == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Streaming read replicas (comma-separated URLs): reads of tracking, public pages, statistics and
+# supervision go there (onewindow.core.routing); in tests a replica mirrors the primary.
+for _i, _url in enumerate(u for u in os.environ.get("ONEWINDOW_REPLICA_URLS", "").split(",") if u.strip()):
+    DATABASES[f"replica{_i}"] = {
+        **dj_database_url.parse(_url.strip(), conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["onewindow.core.routing.ReplicaRouter"] if len(DATABASES) > 1 else []
+ONEWINDOW_REPLICA_PIN_SECONDS = int(os.environ.get("ONEWINDOW_REPLICA_PIN_SECONDS", "10"))
+ONEWINDOW_REPLICA_PATHS = [
+    "/", "/track/", "/items/", "/lists/", "/network/", "/stats/", "/supervision/",
+    "/api/v1/track/", "/api/v1/items", "/api/v1/items/", "/api/v1/workdays/", "/api/v1/stats/",
+    "/api/v1/supervision/", "/api/v1/intermediaries",
+]
+if DATABASE_ROUTERS:  # after the session and auth middleware: the session read follows the routing too
+    MIDDLEWARE.append("onewindow.core.routing.ReplicaReadsMiddleware")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "onewindow.portal.backends.PhoneBackend"]
 AUTH_PASSWORD_VALIDATORS = [
