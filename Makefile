@@ -48,6 +48,7 @@ test-postgres: $(STAMP)
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run"; fi
 
 bench: $(STAMP)
+	@bash scripts/system-deps.sh bench
 	$(BIN)/python bench/run_all.py
 
 clean:

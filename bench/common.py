@@ -4,6 +4,10 @@ import http.client
 import subprocess
 import time
 import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
 
 
 def log(msg):
@@ -49,3 +53,34 @@ def stop(proc, grace=15.0):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- the large generated database
+
+
+def psql(p, sql):
+    out = subprocess.run(pg_cmd("psql", p, "-At", "-c", sql, p["db"]), capture_output=True, text=True, check=False)
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def generated_count(p):
+    raw = psql(p, "SELECT count(*) FROM cases_case WHERE data @> '{\"generated\": true}'")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def onewindow(env, *args, quiet=False):
+    t0 = time.monotonic()
+    subprocess.run([str(BIN / "onewindow"), *args], env=env, check=True,
+                   stdout=subprocess.DEVNULL if quiet else None)
+    log(f"onewindow {' '.join(args)}: {time.monotonic() - t0:.1f}s")
+    return time.monotonic() - t0
+
+
+def build(p, env, cases):
+    """Drop, recreate and fill the database; returns the seconds spent generating."""
+    subprocess.run(pg_cmd("dropdb", p, "--if-exists", "--force", p["db"]), check=True)
+    subprocess.run(pg_cmd("createdb", p, p["db"]), check=True)
+    onewindow(env, "migrate", "--noinput", "-v", "0")
+    onewindow(env, "demo", quiet=True)
+    onewindow(env, "generate_items", "--total", "1057", quiet=True)
+    return onewindow(env, "generate", "--cases", str(cases), "--seed", "1")

@@ -9,6 +9,8 @@ dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null 2>&1 || need+=(pgbouncer)
+# `system-deps.sh bench` adds what `make bench` needs: Debian's wrk (a C load generator).
+if [ "${1:-}" = bench ]; then command -v wrk >/dev/null 2>&1 || need+=(wrk); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 if [ "$(id -u)" -ne 0 ]; then

@@ -17,6 +17,23 @@ def _immediate_tasks(settings):
 
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Each test that uses the database starts with an empty shared cache (tracking counters, cached
+    pages): the database cache's table is not a model, so no flush or rollback empties it."""
+    from django.core.cache import cache
+
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")  # database access first
+    elif {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    else:
+        yield
+        return
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def api_client():
     from django.test import Client

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from .models import Case, CaseEvent
+from .signals import case_written
 from .tasks import announce_case_changed
 
 
@@ -53,13 +54,14 @@ def append_event(case: Case, action: str, actor, *, from_state="", to_state="", 
 
 
 def announce(case: Case, action: str, actor) -> None:
-    """Queue the `case_changed` announcement (cases.tasks).
+    """Send `case_written` (in the transaction) and queue the `case_changed` announcement (cases.tasks).
 
     With the database queue the task row is written inside the action's own transaction, so it
     commits or rolls back with the change (no lost and no phantom announcement, and no second
     commit per request). A backend that runs tasks at once (tests, ONEWINDOW_TASKS=immediate)
     runs it after the commit instead, so listeners never see an uncommitted case.
     """
+    case_written.send(sender=Case, case=case)
     actor_id = getattr(actor, "pk", None)
     if isinstance(announce_case_changed.get_backend(), DatabaseBackend):
         announce_case_changed.enqueue(case.pk, action, actor_id)

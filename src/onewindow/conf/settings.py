@@ -120,6 +120,20 @@ ONEWINDOW_REPLICA_PATHS = [
 if DATABASE_ROUTERS:  # after the session and auth middleware: the session read follows the routing too
     MIDDLEWARE.append("onewindow.core.routing.ReplicaReadsMiddleware")
 
+# The shared cache (tracking answers and failure counters, public pages): Redis when
+# ONEWINDOW_REDIS_URL is set, else Django's database cache (a table the core migration creates), so
+# that every web and worker process sees the same counters.
+if os.environ.get("ONEWINDOW_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["ONEWINDOW_REDIS_URL"], "KEY_PREFIX": "onewindow"}}
+else:
+    # TIMEOUT: its incr() rewrites the entry with the default time limit; two hours outlives every
+    # counter window (portal.tracking).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "onewindow_cache", "TIMEOUT": 7200}}
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+ONEWINDOW_TRUSTED_PROXIES = os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "onewindow.portal.backends.PhoneBackend"]
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,8 +1,11 @@
 """Public tracking API (/api/v1/track): progress by number and query code, rate-limited per client."""
 
+from django.http import HttpResponse
 from ninja import Router, Schema
 
-from . import selectors, services
+from onewindow.core.clients import client_address
+
+from . import tracking
 
 router = Router()
 
@@ -40,13 +43,10 @@ class TrackOut(Schema):
     cases: list[ChildOut]
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 @router.get("/{number}", response=TrackOut, summary="Public progress of a case or bundle (masked, no personal data)")
-def track(request, number: str, code: str = ""):
-    """Wrong code and unknown number give the same 404; more than 20 lookups per 10 minutes per
-    client address give 429 `rate_limited`."""
-    services.count_track_attempt(client_address(request))
-    return selectors.track(number, code)
+def track(request, response: HttpResponse, number: str, code: str = ""):
+    """Wrong code and unknown number give the same 404. Only failures count: 20 wrong lookups in 10
+    minutes from one client address, or 10 wrong codes for one number in an hour, give 429
+    `rate_limited` (portal.tracking)."""
+    response["Cache-Control"] = "private, no-cache"  # a browser keeps it but asks again each time
+    return tracking.lookup(number, code, client_address(request))

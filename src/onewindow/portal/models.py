@@ -50,15 +50,6 @@ class SmsCode(models.Model):
         indexes = [models.Index(fields=["phone", "created_at"])]
 
 
-class TrackAttempt(models.Model):
-    """One public tracking lookup, counted per client address for the rate limit."""
-
-    client = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["client", "at"])]
-
 
 def upload_path(instance, filename):
     return f"uploads/{instance.case.number}/{instance.sha256[:16]}-{filename}"

@@ -26,7 +26,7 @@ from onewindow.catalog.models import ItemVersion, OnlineDepth
 from onewindow.core.errors import Forbidden, ServiceError
 from onewindow.licences.identifiers import validate_id_number, validate_uscc
 
-from .models import SmsCode, TrackAttempt, Upload
+from .models import SmsCode, Upload
 from .notifications import send_sms
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -294,21 +294,3 @@ def supplement_online(*, user, number: str, files: dict):
 def withdraw_online(*, user, number: str, reason: str = ""):
     _require_applicant(user)
     return case_services.perform(number, "withdraw", user, {"reason": reason})
-
-
-# ---------------------------------------------------------------- tracking rate limit
-
-
-@transaction.atomic
-def count_track_attempt(client: str) -> None:
-    """Count one public lookup for `client`; raise RateLimited (429) past the limit."""
-    limit = int(_conf("ONEWINDOW_TRACK_LIMIT", 20))
-    window = datetime.timedelta(seconds=int(_conf("ONEWINDOW_TRACK_WINDOW_SECONDS", 600)))
-    now = timezone.now()
-    client = (client or "unknown")[:64]
-    _serialise(f"track:{client}")
-    if TrackAttempt.objects.filter(client=client, at__gt=now - window).count() >= limit:
-        raise RateLimited(_("查询过于频繁，请稍后再试"))
-    TrackAttempt.objects.create(client=client, at=now)
-    TrackAttempt.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
-

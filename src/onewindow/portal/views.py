@@ -14,12 +14,12 @@ from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
+from onewindow.core.clients import client_address
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.licences.selectors import licences_of_holder
 from onewindow.ratings.selectors import rating_of
 
-from . import selectors, services
-from .api import client_address
+from . import selectors, services, tracking
 
 
 def home(request):
@@ -169,8 +169,7 @@ def track_page(request):
     result, error, status = None, None, 200
     if number or code:
         try:
-            services.count_track_attempt(client_address(request))
-            result = selectors.track(number, code)
+            result = tracking.lookup(number, code, client_address(request))
         except ServiceError as exc:
             error, status = exc.message, exc.status
     return render(request, "portal/track.html",

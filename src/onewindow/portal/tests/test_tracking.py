@@ -63,21 +63,64 @@ def test_track_page(client):
 
 
 @pytest.mark.django_db
-def test_track_rate_limit_per_client(client):
+def test_successful_lookups_are_never_limited_and_write_nothing(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     w = make_world()
     case = _case(w)
-    for _ in range(20):
-        assert client.get(f"/api/v1/track/{case.number}?code=WRONG1").status_code == 404
-    r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}")
-    assert r.status_code == 429
-    assert r.json()["error"]["code"] == "rate_limited" and set(r.json()["error"]) == {"code", "message", "fields"}
-    assert client.get(f"/track/?number={case.number}&code={case.query_code}").status_code == 429
-    # another address is not limited
-    r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}", REMOTE_ADDR="10.0.0.9")
-    assert r.status_code == 200
-    # ten minutes later the first address may ask again
-    with at(2030, 1, 2, 9):
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(50):
+            assert client.get(f"/api/v1/track/{case.number}?code={case.query_code}").status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+
+
+@pytest.mark.django_db
+def test_wrong_lookups_are_limited_per_client(client):
+    w = make_world()
+    case = _case(w)
+    with at(2030, 1, 2, 8, 50):
+        for i in range(20):  # twenty unknown numbers: the client's limit, no number's
+            assert client.get(f"/api/v1/track/3413002026030200{i:04d}?code=WRONG1").status_code == 404
+        r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}")
+        assert r.status_code == 429
+        assert r.json()["error"]["code"] == "rate_limited" and set(r.json()["error"]) == {"code", "message", "fields"}
+        assert "10 分钟后" in r.json()["error"]["message"]
+        assert client.get(f"/track/?number={case.number}&code={case.query_code}").status_code == 429
+        # another address is not limited
+        r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}", REMOTE_ADDR="10.0.0.9")
+        assert r.status_code == 200
+    # in the next ten-minute window the first address may ask again
+    with at(2030, 1, 2, 9, 1):
         assert client.get(f"/api/v1/track/{case.number}?code={case.query_code}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_codes_lock_the_number_for_everyone(client):
+    w = make_world()
+    case = _case(w)
+    with at(2030, 1, 2, 8, 5):
+        for i in range(10):  # ten addresses, one wrong code each
+            r = client.get(f"/api/v1/track/{case.number}?code=WRONG{i}", REMOTE_ADDR=f"10.0.1.{i}")
+            assert r.status_code == 404
+        r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}", REMOTE_ADDR="10.0.2.1")
+        assert r.status_code == 429 and "暂停查询 1 小时" in r.json()["error"]["message"]
+    with at(2030, 1, 2, 9, 0):  # the next hour
+        r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}", REMOTE_ADDR="10.0.2.1")
+        assert r.status_code == 200
+
+
+@pytest.mark.django_db
+def test_forwarded_address_counts_only_behind_a_trusted_proxy(client, settings):
+    w = make_world()
+    case = _case(w)
+    for i in range(20):  # a client that forges X-Forwarded-For is still counted on its own address
+        client.get(f"/api/v1/track/3413002026030200{i:04d}?code=W", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    assert client.get(f"/api/v1/track/{case.number}?code={case.query_code}").status_code == 429
+    settings.ONEWINDOW_TRUSTED_PROXIES = "127.0.0.0/8"  # the test client's peer is 127.0.0.1
+    r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}", HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert r.status_code == 200  # behind the proxy, the forwarded client is a fresh address
 
 
 def _bundle(w):

@@ -1,0 +1,7 @@
+-- wrk: GET a random line of the file named by WRK_PATHS (one path a line) on every request.
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
