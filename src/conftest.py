@@ -18,6 +18,13 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Pages are rendered afresh in tests (their query counts are asserted); core/tests/test_pagecache.py
+    turns the public-page cache on."""
+    settings.ONEWINDOW_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(request):
     """Each test that uses the database starts with an empty shared cache (tracking counters, cached
     pages): the database cache's table is not a model, so no flush or rollback empties it."""

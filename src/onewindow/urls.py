@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from onewindow.api.urls import api
 
@@ -10,7 +12,9 @@ admin.site.index_title = "中心管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch carries no CSRF token, so that the public pages it sits on can be cached and
+    # served to everyone (core.pagecache); the worst a forged switch does is change a language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("onewindow.accounts.urls")),
     path("network/", include("onewindow.regions.urls")),
     path("", include("onewindow.catalog.urls")),

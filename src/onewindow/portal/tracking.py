@@ -129,9 +129,11 @@ def lookup(number: str, code: str, client: str) -> dict:
 
 
 def forget(*numbers: str | None) -> None:
-    """Drop the cached answers of these case or bundle numbers once the current transaction commits."""
+    """Drop the cached answers of these case or bundle numbers now and again once the current
+    transaction commits (an answer read in between from the old rows must not outlive the commit)."""
     keys = [_answer_key(n, lang) for n in numbers if n for lang, _name in settings.LANGUAGES]
-    if keys:
+    if keys and _in_memory_cache():
+        cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 

@@ -1,9 +1,11 @@
 from django.urls import path
 
+from onewindow.core.pagecache import public_page
+
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_page(views.home), name="home"),
     path("track/", views.track_page, name="track"),
     path("hall/", views.hall, name="hall"),
     path("hall/apply/<str:code>/", views.apply, name="hall-apply"),

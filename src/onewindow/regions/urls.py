@@ -1,7 +1,9 @@
 from django.urls import path
 
+from onewindow.core.pagecache import public_page
+
 from . import views
 
 urlpatterns = [
-    path("", views.network, name="network"),
+    path("", public_page(views.network), name="network"),
 ]
