@@ -17,6 +17,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("ONEWINDOW_DEBUG", "0").lower() in {"1", "true", "yes", "on"}
 SECRET_KEY = os.environ.get("ONEWINDOW_SECRET_KEY") or "onewindow-dev-only-secret-change-me-in-production"
+# Old keys still accepted for signatures while a rotation settles (docs/operations.md).
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("ONEWINDOW_SECRET_KEY_FALLBACKS", "").split(",") if k]
 ALLOWED_HOSTS = [h for h in os.environ.get("ONEWINDOW_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ONEWINDOW_CSRF_ORIGINS", "").split(",") if o]
 
