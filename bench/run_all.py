@@ -1,4 +1,4 @@
-"""`make bench`: run every benchmark in bench/ (intake; public read paths) and fail if one fails.
+"""`make bench`: run every benchmark in bench/ (intake; public read paths; the soak) and fail if one fails.
 
 `--million` also runs bench/million.py (supervision and statistics at 1,000,000 cases; long: it
 builds a database of a million cases unless one is there already)."""
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["intake.py", "public.py"]
+BENCHES = ["intake.py", "public.py", "soak.py"]
 
 
 def main() -> int:

@@ -8,12 +8,9 @@ Needs Debian's nginx and openssl (scripts/system-deps.sh installs nginx; CI sets
 import http.client
 import os
 import shutil
-import socket
-import ssl
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -21,22 +18,7 @@ from django.conf import settings
 
 from onewindow.cases.tests.factories import make_world
 
-from .servers import free_port, serve
-
-ROOT = Path(__file__).resolve().parents[4]
-SITE = ROOT / "deploy" / "nginx" / "onewindow.conf"
-
-
-def _https(port, method, path, body=None, source="127.0.0.1", headers=None):
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=60, context=ctx, source_address=(source, 0))
-    conn.request(method, path, body=body, headers=headers or {})
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
-    return resp.status, dict(resp.getheaders()), data
+from .servers import https_request, nginx_in_front, serve
 
 
 @pytest.fixture
@@ -55,10 +37,6 @@ def test_nginx_in_front_of_the_platform(nginx_binary):
     folder = Path(tempfile.mkdtemp(prefix="ow-nginx-"))
     os.chmod(folder, 0o755)
     static_root = folder / "static"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-                   check=True, capture_output=True)
-    http_port, https_port = free_port(), free_port()
     db = settings.DATABASES["default"]
     env = {"ONEWINDOW_TRUSTED_PROXIES": "127.0.0.1", "ONEWINDOW_TASKS": "immediate",
            "ONEWINDOW_VAR_DIR": str(folder)}
@@ -69,73 +47,35 @@ def test_nginx_in_front_of_the_platform(nginx_binary):
     subprocess.run([str(Path(sys.executable).parent / "onewindow"), "collectstatic", "--noinput", "-v", "0"],
                    env={**os.environ, **env}, check=True)
     assert (static_root / "onewindow").is_dir()
-    with serve(env) as app_port:
-        site = (SITE.read_text().replace("@SERVER_NAME@", "localhost").replace("@HTTP_PORT@", f"127.0.0.1:{http_port}")
-                .replace("@HTTPS_PORT@", str(https_port)).replace("@UPSTREAM@", f"127.0.0.1:{app_port}")
-                .replace("@STATIC_ROOT@", str(static_root)).replace("@CERT@", str(folder / "cert.pem"))
-                .replace("@KEY@", str(folder / "key.pem")))
-        site = site.replace(f"listen {https_port} ssl", f"listen 127.0.0.1:{https_port} ssl")
-        (folder / "site.conf").write_text(site)
-        for sub in ("body", "proxy", "logs"):
-            (folder / sub).mkdir()
-            os.chmod(folder / sub, 0o777)
-        user = "user root;" if os.geteuid() == 0 else ""
-        (folder / "nginx.conf").write_text(f"""{user}
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/logs/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {folder}/logs/access.log;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    include {folder}/site.conf;
-}}
-""")
-        proc = subprocess.Popen([nginx_binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            end = time.monotonic() + 15
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > end:
-                        raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()}") from None
-                    time.sleep(0.1)
-            # Plain HTTP is sent to HTTPS.
-            conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
-            conn.request("GET", "/items/", headers={"Host": "localhost"})
-            resp = conn.getresponse()
-            assert resp.status == 301 and resp.getheader("Location") == f"https://localhost:{https_port}/items/"
-            conn.close()
-            # Pages through the proxy.
-            status, _, body = _https(https_port, "GET", "/items/", headers={"Host": "localhost"})
-            assert status == 200 and "<html" in body.decode()
-            # Static files come from disk, with nginx's caching headers.
-            css = next((static_root / "onewindow").glob("*.css"))
-            status, headers, body = _https(https_port, "GET", f"/static/onewindow/{css.name}", headers={"Host": "localhost"})
-            assert status == 200 and body == css.read_bytes()
-            assert headers.get("Cache-Control") == "public, max-age=86400" and headers.get("Server", "").startswith("nginx")
-            # A body larger than an application's uploads is refused by nginx itself.
-            status, _, _ = _https(https_port, "POST", "/hall/apply/X/", body=b"x" * (61 * 1024 * 1024),
-                                  headers={"Host": "localhost", "Content-Type": "application/octet-stream"})
-            assert status == 413
-            # The client address: nginx forwards the peer's (a second loopback address here), the platform
-            # believes it from the trusted proxy, so one client's failed lookups do not limit another's.
-            for i in range(20):
-                status, _, _ = _https(https_port, "GET", f"/api/v1/track/3413002026030200{i:04d}?code=W",
-                                      source="127.0.0.2", headers={"Host": "localhost", "X-Forwarded-For": "203.0.113.9"})
-                assert status == 404
-            status, _, _ = _https(https_port, "GET", "/api/v1/track/34130020260302009999?code=W", source="127.0.0.2",
-                                  headers={"Host": "localhost"})
-            assert status == 429
-            status, _, _ = _https(https_port, "GET", "/api/v1/track/34130020260302009999?code=W", source="127.0.0.3",
-                                  headers={"Host": "localhost", "X-Forwarded-For": "127.0.0.2"})
-            assert status == 404  # another client, even one that claims to be the first
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-            shutil.rmtree(folder, ignore_errors=True)
+    with serve(env) as app_port, nginx_in_front(nginx_binary, app_port, static_root, folder) as (http_port, https_port):
+        # Plain HTTP is sent to HTTPS.
+        conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+        conn.request("GET", "/items/", headers={"Host": "localhost"})
+        resp = conn.getresponse()
+        assert resp.status == 301 and resp.getheader("Location") == f"https://localhost:{https_port}/items/"
+        conn.close()
+        # Pages through the proxy.
+        status, _, body = https_request(https_port, "GET", "/items/", headers={"Host": "localhost"})
+        assert status == 200 and "<html" in body.decode()
+        # Static files come from disk, with nginx's caching headers.
+        css = next((static_root / "onewindow").glob("*.css"))
+        status, headers, body = https_request(https_port, "GET", f"/static/onewindow/{css.name}", headers={"Host": "localhost"})
+        assert status == 200 and body == css.read_bytes()
+        assert headers.get("Cache-Control") == "public, max-age=86400" and headers.get("Server", "").startswith("nginx")
+        # A body larger than an application's uploads is refused by nginx itself.
+        status, _, _ = https_request(https_port, "POST", "/hall/apply/X/", body=b"x" * (61 * 1024 * 1024),
+                              headers={"Host": "localhost", "Content-Type": "application/octet-stream"})
+        assert status == 413
+        # The client address: nginx forwards the peer's (a second loopback address here), the platform
+        # believes it from the trusted proxy, so one client's failed lookups do not limit another's.
+        for i in range(20):
+            status, _, _ = https_request(https_port, "GET", f"/api/v1/track/3413002026030200{i:04d}?code=W",
+                                  source="127.0.0.2", headers={"Host": "localhost", "X-Forwarded-For": "203.0.113.9"})
+            assert status == 404
+        status, _, _ = https_request(https_port, "GET", "/api/v1/track/34130020260302009999?code=W", source="127.0.0.2",
+                              headers={"Host": "localhost"})
+        assert status == 429
+        status, _, _ = https_request(https_port, "GET", "/api/v1/track/34130020260302009999?code=W", source="127.0.0.3",
+                              headers={"Host": "localhost", "X-Forwarded-For": "127.0.0.2"})
+        assert status == 404  # another client, even one that claims to be the first
+    shutil.rmtree(folder, ignore_errors=True)
