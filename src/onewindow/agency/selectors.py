@@ -4,12 +4,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import Role
+from onewindow.accounts.access import can_supervise, visible
 from onewindow.cases.models import DONE_STATES, OPEN_STATES, Case, CaseEvent, Channel, State
 from onewindow.cases.selectors import cases_visible_to
 from onewindow.core.errors import NotFound
 from onewindow.regions.models import Region, Site
-from onewindow.regions.selectors import region_prefix
 
 from .models import Project
 
@@ -39,11 +38,9 @@ def network_volume(user) -> dict:
 
     Scoped to the supervisor's region; administrators see the whole network.
     """
-    qs = Case.objects.filter(channel=Channel.AGENCY)
-    if not (user.is_superuser or user.role == Role.ADMIN):
-        if user.role != Role.SUPERVISOR or not user.region_id:
-            return {"counties": [], "stations": [], "total": 0}
-        qs = qs.filter(region_code__startswith=region_prefix(user.region_id))
+    if not can_supervise(user):
+        return {"counties": [], "stations": [], "total": 0}
+    qs = visible(user, Case.objects.filter(channel=Channel.AGENCY))
     by_county = list(
         qs.annotate(county=Substr("region_code", 1, 6)).values("county")
         .annotate(total=Count("id"), open=Count("id", filter=Q(state__in=OPEN_STATES)),
@@ -66,16 +63,8 @@ def network_volume(user) -> dict:
 
 
 def projects_visible_to(user) -> QuerySet:
-    qs = Project.objects.select_related("region", "agent")
-    if user is None or not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser or user.role == Role.ADMIN:
-        return qs
-    if user.role == Role.AGENT:
-        return qs.filter(agent=user)
-    if user.role == Role.SUPERVISOR and user.region_id:
-        return qs.filter(region__code__startswith=region_prefix(user.region_id))
-    return qs.none()
+    """Agents: the projects they follow; supervisors: their region's; the administrator: all."""
+    return visible(user, Project.objects.select_related("region", "agent"))
 
 
 def get_project_for(user, code: str) -> Project:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.access import has_role, is_admin
 from onewindow.accounts.models import Role
 from onewindow.audit.services import record
 from onewindow.cases.models import Case
@@ -50,7 +51,7 @@ def check_agent(agent) -> None:
 
 
 def can_register_projects(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.SUPERVISOR)))
+    return has_role(user, Role.ADMIN, Role.SUPERVISOR)
 
 
 def clean_project(*, code: str, name: str, investor: str, investment, level: str, region: str) -> dict:
@@ -127,10 +128,9 @@ def link_case(project: Project | str, case_number: str, actor) -> ProjectCase:
     p = Project.objects.select_for_update().filter(code=code).first()
     if p is None:
         raise NotFound(_("项目 %(code)s 不存在") % {"code": code})
-    if not (actor.is_superuser or actor.role == Role.ADMIN or (actor.role == Role.AGENT and p.agent_id == actor.pk)):
+    if not (is_admin(actor) or (has_role(actor, Role.AGENT) and p.agent_id == actor.pk)):
         raise Forbidden(_("只有项目的全程代办员或管理员可以关联办件"))
-    cases = Case.objects.all() if actor.is_superuser or actor.role == Role.ADMIN else cases_visible_to(actor)
-    case = cases.select_for_update().filter(number=(case_number or "").strip()).first()
+    case = cases_visible_to(actor).select_for_update().filter(number=(case_number or "").strip()).first()
     if case is None:
         raise NotFound(_("办件 %(case_number)s 不存在") % {"case_number": case_number}, fields={"case": _("未知办件编号")})
     existing = ProjectCase.objects.filter(case=case).select_related("project").first()

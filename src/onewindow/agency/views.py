@@ -1,15 +1,12 @@
 """Agency pages (/agency/): thin: check the role, call a selector or service, render."""
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onewindow.accounts.access import is_admin, require_role
 from onewindow.accounts.models import Role
 from onewindow.cases import page_selectors
 from onewindow.cases import services as case_services
@@ -18,26 +15,13 @@ from onewindow.core.errors import NotFound, ServiceError
 from . import selectors, services
 
 
-def role_required(*roles):
-    def deco(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            u = request.user
-            if not (u.role in roles or (Role.ADMIN in roles and u.is_superuser)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-        return wrapper
-    return deco
-
-
-@role_required(Role.AGENT)
+@require_role(Role.AGENT)
 def dashboard(request):
     """The station dashboard: our cases by state, results awaiting delivery."""
     return render(request, "agency/dashboard.html", selectors.station_dashboard(request.user))
 
 
-@role_required(Role.AGENT)
+@require_role(Role.AGENT)
 def file(request):
     """Filing form: search an item, enter the resident, tick materials, record the authorisation."""
     q = request.GET.get("q", "")
@@ -71,7 +55,7 @@ def file(request):
 
 
 @require_POST
-@role_required(Role.AGENT)
+@require_role(Role.AGENT)
 def deliver(request, number):
     try:
         case_services.perform(number, "deliver", request.user, {"method": "window"})
@@ -84,17 +68,17 @@ def deliver(request, number):
     return redirect("agency:dashboard")
 
 
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_role(Role.SUPERVISOR, Role.ADMIN)
 def network(request):
     return render(request, "agency/network.html", selectors.network_volume(request.user))
 
 
-@role_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+@require_role(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 def projects(request):
     return render(request, "agency/projects.html", {"projects": selectors.projects_visible_to(request.user)})
 
 
-@role_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+@require_role(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 def project(request, code):
     try:
         p = selectors.get_project_for(request.user, code)
@@ -108,7 +92,7 @@ def project(request, code):
         else:
             messages.success(request, _("已关联办件并纳入绿色通道"))
         return redirect("agency:project", code=p.code)
-    can_link = request.user.is_superuser or request.user.role == Role.ADMIN or p.agent_id == request.user.pk
+    can_link = is_admin(request.user) or p.agent_id == request.user.pk
     return render(request, "agency/project.html", {
         "project": p, "cases": selectors.project_cases(p), "timeline": selectors.timeline_rows(p),
         "can_link": can_link,

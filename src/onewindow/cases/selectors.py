@@ -1,43 +1,24 @@
 """Reads of cases, always through the caller's scope.
 
-Scope rules: applicants see their own cases (filed from their account, or under their ID
-number / credit code); clerks and agents the cases received at their site; reviewers and
-approvers their department's; supervisors the cases received in their region; the
-centre administrator all. A case outside the scope is reported as not found, so that
-numbers cannot be probed.
+The scope rules live in accounts.access (applicants their own cases, clerks and agents their
+site's, reviewers and approvers their department's, supervisors their region's, the
+administrator all). A case outside the scope is reported as not found, so that numbers cannot
+be probed.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.access import visible
 from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound
-from onewindow.regions.selectors import region_prefix
 
 from .models import WINDOW_STATES, Case, CaseEvent, State
 
 
 def cases_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
-    qs = Case.objects.all() if qs is None else qs
-    if user is None or not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser or user.role == Role.ADMIN:
-        return qs
-    role = user.role
-    if role == Role.APPLICANT:
-        cond = Q(applicant_user=user)
-        if user.id_number:
-            cond |= Q(applicant_id=user.id_number)
-        if user.uscc:
-            cond |= Q(applicant_id=user.uscc)
-        return qs.filter(cond)
-    if role in (Role.CLERK, Role.AGENT):
-        return qs.filter(site_id=user.site_id) if user.site_id else qs.none()
-    if role in (Role.REVIEWER, Role.APPROVER):
-        return qs.filter(department_id=user.department_id) if user.department_id else qs.none()
-    if role == Role.SUPERVISOR:
-        return qs.filter(region_code__startswith=region_prefix(user.region_id)) if user.region_id else qs.none()
-    return qs.none()
+    """Cases `user` may see (the case rules of accounts.access)."""
+    return visible(user, Case.objects.all() if qs is None else qs)
 
 
 # What the case page and the API's case view read besides the case row.

@@ -3,16 +3,14 @@ the case page with its action forms, and the bundle page. Thin: parse, call
 `cases.services` or a selector, render. Service errors become a Chinese message on the
 page with the matching HTTP status, never a 500."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onewindow.accounts.access import require_role
 from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound, ServiceError
 
@@ -29,20 +27,8 @@ STATE_LABELS = dict(State.choices)
 
 
 def staff_page(*roles):
-    """Anonymous → the login page; a role outside `roles` (when given) → 403."""
-
-    def deco(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if roles and request.user.role not in roles:
-                return render(request, "cases/forbidden.html", status=403)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return deco
+    """Anonymous → the login page; a role outside `roles` (when given) → 403 (accounts.access)."""
+    return require_role(*roles, template="cases/forbidden.html")
 
 
 # ---------------------------------------------------------------- the window

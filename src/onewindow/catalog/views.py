@@ -3,7 +3,6 @@ the admin-only Excel import/export page."""
 
 from io import BytesIO
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from onewindow.accounts.access import is_admin, require_role
+from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.pagination import Page, paginate
 
@@ -47,7 +48,7 @@ def item_search(request):
         result = Page(count=0, page=1, page_size=20)
     query = urlencode({k: v for k, v in params.items() if v})
     context = {
-        "is_admin": _is_admin(request.user),
+        "is_admin": is_admin(request.user),
         "result": result,
         "params": params,
         "error": error,
@@ -98,16 +99,9 @@ def list_xlsx(request, kind: str):
     return _xlsx_response(wb, f"{kind}-{stamp}.xlsx")
 
 
-def _is_admin(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or getattr(user, "role", "") == "admin")
-
-
+@require_role(Role.ADMIN, template="catalog/forbidden.html")
 def catalogue_excel(request):
     """Admin only: download the whole catalogue as a workbook, or upload one to import."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not _is_admin(request.user):
-        return render(request, "catalog/forbidden.html", status=403)
     if request.method == "GET" and request.GET.get("download"):
         wb = excel.export_catalogue(selectors.current_versions(published_only=False).order_by("item__code"))
         stamp = timezone.localdate().strftime("%Y%m%d")

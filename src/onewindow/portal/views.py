@@ -1,15 +1,14 @@
 """Portal pages: the front page, the online service hall (applicants) and public tracking."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from onewindow.accounts.access import require_role
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
@@ -38,17 +37,8 @@ def home(request):
 
 
 
-def applicant_required(view):
-    """Anonymous → login page; staff → 403; applicants pass."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.role != Role.APPLICANT:
-            raise PermissionDenied(_("网上办事大厅仅供申请人使用"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Anonymous → login page; staff → 403; applicants pass.
+applicant_required = require_role(Role.APPLICANT, message=_l("网上办事大厅仅供申请人使用"))
 
 
 def _files(request, codes) -> dict:

@@ -2,24 +2,14 @@
 
 from django.db.models import QuerySet
 
-from onewindow.accounts.models import Role
-from onewindow.regions.selectors import region_prefix
+from onewindow.accounts.access import visible
 
 from .models import Rating, Rectification
 
 
 def rectifications_visible_to(user) -> QuerySet:
     """Reviewers and approvers: their department's; supervisors: their region's; admins: all."""
-    qs = Rectification.objects.select_related("rating__case", "department")
-    if user is None or not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser or user.role == Role.ADMIN:
-        return qs
-    if user.role in (Role.REVIEWER, Role.APPROVER):
-        return qs.filter(department_id=user.department_id) if user.department_id else qs.none()
-    if user.role == Role.SUPERVISOR and user.region_id:
-        return qs.filter(rating__region_code__startswith=region_prefix(user.region_id))
-    return qs.none()
+    return visible(user, Rectification.objects.select_related("rating__case", "department"))
 
 
 def rating_of(case) -> Rating | None:

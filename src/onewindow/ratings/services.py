@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.access import has_role
 from onewindow.accounts.models import Role
 from onewindow.audit.services import record
 from onewindow.cases.models import DONE_STATES
@@ -130,11 +131,9 @@ def _rect_for(actor, rect_id, *, lock=True) -> Rectification:
 
 
 def _may_write(actor, rect: Rectification) -> None:
-    if actor.is_superuser or actor.role in (Role.ADMIN, Role.SUPERVISOR):
-        return
-    if actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id == rect.department_id:
-        return
-    raise Forbidden(_("无权处理该整改任务"))
+    """On a rectification the actor sees (its department's, for reviewers and approvers; accounts.access)."""
+    if not has_role(actor, Role.ADMIN, Role.SUPERVISOR, Role.REVIEWER, Role.APPROVER):
+        raise Forbidden(_("无权处理该整改任务"))
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onewindow.accounts.access import has_role, require_role
 from onewindow.accounts.models import Role
 from onewindow.cases.selectors import get_case_for
 from onewindow.core.errors import NotFound, ServiceError
@@ -17,7 +18,7 @@ from .models import DIMENSIONS, Level, RatingChannel
 
 
 def _rate_page(request, number, role, channel, template):
-    if request.user.role != role:
+    if not has_role(request.user, role):
         raise PermissionDenied
     try:
         case = get_case_for(request.user, number)
@@ -49,14 +50,8 @@ def window_rate(request, number):
     return _rate_page(request, number, Role.CLERK, RatingChannel.WINDOW, "ratings/window.html")
 
 
-def _can_see_list(user):
-    return user.is_superuser or user.role in (Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
-
-
-@login_required
+@require_role(Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 def rectifications(request):
-    if not _can_see_list(request.user):
-        raise PermissionDenied
     status = request.GET.get("status", "open")
     qs = selectors.rectifications_visible_to(request.user).prefetch_related("notes__author")
     if status in ("open", "rectified", "not_rectified"):

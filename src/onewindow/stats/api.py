@@ -2,26 +2,31 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from ninja import Router
 from ninja.security import django_auth
 
+from onewindow.accounts.access import api_role
 from onewindow.api.auth import bearer
 from onewindow.core.errors import ServiceError
 
 from . import selectors
-from .access import check_reader, check_year, parse_period, resolve_region
+from .access import STATS_ROLES, check_year, parse_period, resolve_region
 
 router = Router(auth=[bearer, django_auth])
 
 
 def _args(request):
-    check_reader(request.auth)
     d_from, d_to = parse_period(request.GET.get("from"), request.GET.get("to"), today=timezone.localdate())
     region = resolve_region(request.auth, request.GET.get("region"))
     return d_from, d_to, region
 
 
+READERS_ONLY = _l("仅电子监察员和中心管理员可查看统计")
+
+
 @router.get("/summary", summary="统计汇总 (from, to, region, department, item)")
+@api_role(*STATS_ROLES, message=READERS_ONLY)
 def summary(request):
     """Query: from, to (YYYY-MM-DD, default: this month), region, department (code or id), item (code).
 
@@ -33,6 +38,7 @@ def summary(request):
 
 
 @router.get("/daily", summary="每日收件与办结")
+@api_role(*STATS_ROLES, message=READERS_ONLY)
 def daily(request):
     d_from, d_to, region = _args(request)
     return {"days": selectors.daily(d_from, d_to, region=region, department=request.GET.get("department") or None,
@@ -40,8 +46,8 @@ def daily(request):
 
 
 @router.get("/ranking", summary="绩效排名 (month=YYYY-MM, group=department|window|clerk)")
+@api_role(*STATS_ROLES, message=READERS_ONLY)
 def ranking(request):
-    check_reader(request.auth)
     region = resolve_region(request.auth, request.GET.get("region"))
     group = request.GET.get("group") or "department"
     if group not in selectors.GROUPS:

@@ -24,10 +24,10 @@ from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from onewindow.accounts.access import within_region
 from onewindow.cases.models import DONE_STATES, Case
 from onewindow.catalog.models import Department, ItemVersion
 from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
-from onewindow.regions.selectors import region_prefix
 from onewindow.supervision.models import Alert, Card
 from onewindow.workdays.selectors import ordinal_at
 
@@ -107,8 +107,7 @@ def _item_filter(item):
 
 def scoped_cases(region=None, department=None, item=None):
     qs = Case.objects.all()
-    if region:
-        qs = qs.filter(region_code__startswith=region_prefix(str(region)))
+    qs = within_region(qs, region)
     return qs.filter(_department_filter(department) & _item_filter(item))
 
 
@@ -157,12 +156,9 @@ def _figures(row: dict) -> dict:
 
 def catalogue_rates(region=None, department=None) -> dict:
     """进驻率 and 授权率 over the current published catalogue (definitions in docs/metrics.md)."""
-    depts = Department.objects.all()
-    versions = ItemVersion.objects.filter(is_current=True, status="published")
-    if region:
-        prefix = region_prefix(str(region))
-        depts = depts.filter(region__code__startswith=prefix)
-        versions = versions.filter(item__department__region__code__startswith=prefix)
+    depts = within_region(Department.objects.all(), region, "region__code")
+    versions = within_region(ItemVersion.objects.filter(is_current=True, status="published"), region,
+                             "item__department__region__code")
     if department not in (None, ""):
         if isinstance(department, Department):
             department = department.pk
@@ -197,8 +193,7 @@ def _rollup(date_from, date_to, region=None, department=None, item=None):
 
     rollup.ensure_fresh()
     qs = DailyStat.objects.filter(day__gte=date_from, day__lte=date_to)
-    if region:
-        qs = qs.filter(region_code__startswith=region_prefix(str(region)))
+    qs = within_region(qs, region)
     return qs.filter(_department_filter(department) & _item_filter(item))
 
 
@@ -341,8 +336,7 @@ def performance(date_from, date_to, group: str = "department", region=None, toda
     today = today or timezone.localdate()
     rollup.ensure_fresh()
     qs = PerfStat.objects.filter(day__gte=date_from, day__lte=date_to).exclude(**{f"{key}__isnull": True})
-    if region:
-        qs = qs.filter(region_code__startswith=region_prefix(str(region)))
+    qs = within_region(qs, region)
     per: dict = {}
     for r in qs.values(key, label, "kind").annotate(**{f: Sum(f) for f in PERF_FIELDS}).order_by(key):
         g = per.setdefault(r[key], {"id": r[key], "name": r[label], "kinds": {}})
@@ -481,8 +475,7 @@ def _cards(group, date_from, date_to, region=None) -> dict | None:
     qs = Card.objects.exclude(**{f"{group}__isnull": True}).filter(
         revoked_at__isnull=True, issued_at__gte=start, issued_at__lt=end
     )
-    if region:
-        qs = qs.filter(region_code__startswith=region_prefix(str(region)))
+    qs = within_region(qs, region)
     out: dict = {}
     for r in qs.values(f"{group}_id", "colour").annotate(n=Count("id")):
         out.setdefault(r[f"{group}_id"], {})[r["colour"]] = r["n"]

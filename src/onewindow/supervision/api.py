@@ -2,9 +2,11 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from ninja import Router
 from ninja.security import django_auth
 
+from onewindow.accounts.access import api_role, can_supervise, request_user
 from onewindow.api.auth import bearer
 from onewindow.core.errors import ServiceError
 from onewindow.core.pagination import paginate
@@ -19,9 +21,9 @@ API_LEVELS = (Level.YELLOW, Level.RED, Level.ANOMALY)
 
 
 @router.get("/alerts")
+@api_role(check=can_supervise, message=_l("仅电子监察员可以访问"))
 def alerts(request, level: str | None = None, page: str | None = None):
-    user = request.auth if getattr(request.auth, "pk", None) else request.user
-    selectors.scope_prefix(user)  # 403 for anyone but supervisors and the administrator
+    user = request_user(request)
     if level not in (None, "") and level not in API_LEVELS:
         raise ServiceError(_("预警级别有误"), fields={"level": _("应为 yellow、red 或 anomaly")})
     result = paginate(selectors.open_alerts(user, level or None), page, PAGE_SIZE)

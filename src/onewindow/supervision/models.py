@@ -85,6 +85,7 @@ class Card(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    revoke_reason = models.TextField(_("撤销理由"), blank=True, default="")
     region_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
 
     class Meta:

@@ -1,40 +1,24 @@
-"""Supervision reads, always within the supervisor's region."""
+"""Supervision reads, always within the supervisor's region (the rules: accounts.access)."""
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import Role
+from onewindow.accounts import access
 from onewindow.cases.models import CaseEvent
 from onewindow.catalog.models import Department
-from onewindow.core.errors import Forbidden
 from onewindow.regions.models import Site, Window
-from onewindow.regions.selectors import region_prefix
 
 from .models import Alert, Card, Level
 
-
-def can_supervise(user) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    return user.role == Role.SUPERVISOR and bool(user.region_id)
-
-
-def scope_prefix(user) -> str:
-    """The region-code prefix the user oversees ("" for the administrator); Forbidden for others."""
-    if not can_supervise(user):
-        raise Forbidden(_("仅电子监察员可以访问"))
-    if user.is_superuser or user.role == Role.ADMIN:
-        return ""
-    return region_prefix(user.region_id)
+can_supervise = access.can_supervise  # supervisors with a region, and the administrator
+scope_prefix = access.supervised_prefix  # their region-code prefix ("" = all); Forbidden for others
 
 
 def _open_in_scope(user) -> QuerySet:
     """Open alerts of the user's region. Scoped through the alert's site (a case's region_code is its
     site's region, cases.services.file_case; the alert copies the case's site): a join with the small
     site table instead of cases_case — 4 × 0.25 s less on the board with 180,000 open alerts."""
-    return Alert.objects.filter(closed_at__isnull=True, site__region__code__startswith=scope_prefix(user))
+    access.require_supervisor(user)
+    return access.visible(user, Alert.objects.filter(closed_at__isnull=True))
 
 
 def open_alerts(user, level: str | None = None) -> QuerySet:
@@ -71,22 +55,18 @@ def board_counts(user) -> dict:
 
 
 def latest_events(user, limit: int = 20) -> QuerySet:
-    return (
-        CaseEvent.objects.filter(case__region_code__startswith=scope_prefix(user))
-        .select_related("case").order_by("-at", "-id")[:limit]
-    )
+    access.require_supervisor(user)
+    return access.visible(user, CaseEvent.objects.all()).select_related("case").order_by("-at", "-id")[:limit]
 
 
 def cards(user) -> QuerySet:
-    return (
-        Card.objects.filter(region_code__startswith=scope_prefix(user))
-        .select_related("window", "department", "issued_by", "revoked_by")
-    )
+    access.require_supervisor(user)
+    return access.visible(user, Card.objects.select_related("window", "department", "issued_by", "revoked_by"))
 
 
 def card_targets(user) -> dict:
-    prefix = scope_prefix(user)
+    access.require_supervisor(user)
     return {
-        "windows": Window.objects.filter(hall__site__region__code__startswith=prefix).select_related("hall__site"),
-        "departments": Department.objects.filter(region__code__startswith=prefix).order_by("code"),
+        "windows": access.visible(user, Window.objects.select_related("hall__site")),
+        "departments": access.visible(user, Department.objects.order_by("code")),
     }

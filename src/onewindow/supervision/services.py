@@ -11,15 +11,15 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.accounts import access
 from onewindow.audit.services import record
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent
 from onewindow.catalog.models import Department
-from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.core.errors import NotFound, ServiceError
 from onewindow.regions.models import Window
 
 from .models import Alert, Card, CardColour, CardTarget, SweepMark
 from .rules import DEADLINE_RULES, RULES, SH, Context, Rule
-from .selectors import can_supervise, scope_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -257,16 +257,13 @@ def on_case_changed(sender, case=None, **kwargs) -> None:
 
 # ---- cards ----------------------------------------------------------------------------------
 
-def _require_supervisor(actor) -> str:
-    """The region prefix the actor supervises ("" = everywhere for the administrator)."""
-    if not can_supervise(actor):
-        raise Forbidden(_("仅电子监察员可以亮牌"))
-    return scope_prefix(actor)
+def _require_supervisor(actor) -> None:
+    access.require_supervisor(actor, _("仅电子监察员可以亮牌"))
 
 
 @transaction.atomic
 def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) -> Card:
-    prefix = _require_supervisor(actor)
+    _require_supervisor(actor)
     fields = {}
     if target_kind not in CardTarget.values:
         fields["target_kind"] = _("应为 window 或 department")
@@ -286,12 +283,12 @@ def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) 
         raise ServiceError(_("亮牌信息有误"), fields=fields)
     window = department = None
     if target_kind == CardTarget.WINDOW:
-        window = Window.objects.select_related("hall__site").filter(pk=target_pk).first()
+        window = access.visible(actor, Window.objects.select_related("hall__site")).filter(pk=target_pk).first()
         region = window.hall.site.region_id if window else None
     else:
-        department = Department.objects.filter(pk=target_pk).first()
+        department = access.visible(actor, Department.objects.all()).filter(pk=target_pk).first()
         region = department.region_id if department else None
-    if region is None or not region.startswith(prefix):
+    if region is None:
         raise NotFound(_("亮牌对象不存在或不在监管范围内"), fields={"target": _("不在监管范围内")})
     card = Card.objects.create(
         target_kind=target_kind, window=window, department=department, colour=colour, reason=reason,
@@ -303,19 +300,20 @@ def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) 
 
 
 @transaction.atomic
-def revoke_card(*, actor, card_id) -> Card:
-    prefix = _require_supervisor(actor)
-    card = cards_in_scope(prefix).select_for_update().filter(pk=card_id).first()
+def revoke_card(*, actor, card_id, reason: str = "") -> Card:
+    """Withdraw a card (it stays on record, marked revoked, with who, when and why)."""
+    _require_supervisor(actor)
+    reason = (reason or "").strip()
+    if len(reason) > 1000:
+        raise ServiceError(_("撤销理由有误"), fields={"reason": _("不超过 1000 字")})
+    card = access.visible(actor, Card.objects.select_for_update()).filter(pk=card_id).first()
     if card is None:
         raise NotFound(_("亮牌记录不存在或不在监管范围内"))
     if card.revoked_at is not None:
         raise ServiceError(_("该亮牌已撤销"), code="already_revoked", status=409)
-    card.revoked_at, card.revoked_by = timezone.now(), actor
-    card.save(update_fields=["revoked_at", "revoked_by"])
+    card.revoked_at, card.revoked_by, card.revoke_reason = timezone.now(), actor, reason
+    card.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     record(actor=actor, action="supervision.card_revoke", obj_type="card", obj_id=card.pk,
-           after={"revoked_at": card.revoked_at.isoformat()})
+           before={"revoked_at": None, "revoked_by": None, "revoke_reason": ""},
+           after={"revoked_at": card.revoked_at.isoformat(), "revoked_by": actor.username, "revoke_reason": reason})
     return card
-
-
-def cards_in_scope(prefix: str) -> QuerySet:
-    return Card.objects.filter(region_code__startswith=prefix)

@@ -1,16 +1,14 @@
 """Supervision room (/supervision/): live board via htmx polling, alert lists, cards. Thin views."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from onewindow.accounts.access import can_supervise, require_role
 from onewindow.core.errors import ServiceError
 
 from . import selectors, services
@@ -20,16 +18,7 @@ from .rules import rule_label
 PAGE_SIZE = 20
 
 
-def supervisor_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.can_supervise(request.user):
-            raise PermissionDenied(_("仅电子监察员可以访问"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+supervisor_required = require_role(check=can_supervise, message=_l("仅电子监察员可以访问"))
 
 
 class _CountedPaginator(Paginator):
@@ -102,7 +91,7 @@ def card_issue(request):
 @require_POST
 def card_revoke(request, pk):
     try:
-        services.revoke_card(actor=request.user, card_id=pk)
+        services.revoke_card(actor=request.user, card_id=pk, reason=request.POST.get("reason", ""))
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
