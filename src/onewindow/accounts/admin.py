@@ -1,12 +1,24 @@
+"""Users and tokens in the admin. Who may open what: accounts.access (the role decides; Django's
+groups and per-user permissions are not used, so they are not offered). Every change, including a
+role or scope change and a password reset, leaves an audit entry with the old and new values."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
+from onewindow.audit.services import record
+
+from .access import ScopedAdminMixin, ScopedModelAdmin
 from .models import ApiToken, User
+
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditTrailAdminMixin, ScopedAdminMixin, BaseUserAdmin):
     list_display = (
         "username",
         "display_name",
@@ -18,6 +30,7 @@ class UserAdmin(BaseUserAdmin):
         "is_staff",
     )
     list_filter = ("role", "applicant_kind", "is_active", "is_staff", "is_superuser")
+    filter_horizontal = ()
     search_fields = ("username", "display_name", "phone", "id_number", "uscc", "email")
     list_select_related = ("department", "site", "region")
     autocomplete_fields = ("site", "region", "window")
@@ -30,7 +43,7 @@ class UserAdmin(BaseUserAdmin):
         (
             _("权限"),
             {
-                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "fields": ("is_active", "is_staff", "is_superuser"),
                 "classes": ("collapse",),
             },
         ),
@@ -41,9 +54,20 @@ class UserAdmin(BaseUserAdmin):
         (_("角色与范围"), {"fields": ("role", "display_name", "department", "site", "region")}),
     )
 
+    def user_change_password(self, request, id, form_url=""):
+        """The password form saves the user itself (no save_model): audited here, without the hash."""
+        with transaction.atomic():
+            before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+            response = super().user_change_password(request, id, form_url)
+            after = User.objects.filter(pk=id).values_list("password", flat=True).first()
+            if before is not None and after != before:
+                record(actor=request.user, action="admin.password", obj_type="accounts.user", obj_id=id,
+                       before={"password": "******"}, after={"password": "****** (changed)"})
+        return response
+
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     """Read-only: tokens are issued with `onewindow token`; deleting one revokes it."""
 
     list_display = ("user", "label", "created_at", "last_used_at")

@@ -3,13 +3,15 @@
 from django import forms
 from django.contrib import admin, messages
 
+from onewindow.accounts.access import ScopedModelAdmin, ScopedTabularInline
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 from onewindow.core.errors import ServiceError
 
 from . import services
 from .models import Project, ProjectCase
 
 
-class ProjectCaseInline(admin.TabularInline):
+class ProjectCaseInline(ScopedTabularInline):
     model = ProjectCase
     extra = 0
     readonly_fields = ("case", "linked_at", "linked_by")
@@ -43,7 +45,7 @@ class ProjectForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("code", "name", "investor", "investment", "level", "region", "agent", "created_at")
     list_filter = ("level",)
     search_fields = ("code", "name", "investor")

@@ -19,7 +19,7 @@ from django.db import router, transaction
 from .models import AuditHead
 from .services import record
 
-SECRET_FIELDS = {"password"}
+SECRET_FIELDS = {"password", "digest"}  # a password hash, an API token's hash
 MASK = "******"
 MASK_CHANGED = "****** (changed)"
 

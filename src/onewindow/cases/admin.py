@@ -4,6 +4,8 @@ through `cases.services` (the transition table, the audit chain); events are app
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.accounts.access import ScopedModelAdmin, ScopedTabularInline
+
 from .models import BundleFiling, Case, CaseEvent, CaseMaterial, Notice
 from .presenters import EVENT_LABELS, event_label
 from .transitions import TRANSITIONS
@@ -20,13 +22,13 @@ class ReadOnlyMixin:
         return False
 
 
-class MaterialInline(ReadOnlyMixin, admin.TabularInline):
+class MaterialInline(ReadOnlyMixin, ScopedTabularInline):
     model = CaseMaterial
     fields = ("code", "name", "required", "status", "licence_number", "note")
     extra = 0
 
 
-class EventInline(ReadOnlyMixin, admin.TabularInline):
+class EventInline(ReadOnlyMixin, ScopedTabularInline):
     model = CaseEvent
     fields = ("seq", "at", "action", "from_state", "to_state", "actor_name", "actor_role", "note")
     extra = 0
@@ -34,7 +36,7 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_display = ("number", "item_version", "department", "applicant_name", "channel", "state", "submitted_at",
                     "due_date")
     # A date filter by period rather than date_hierarchy, which reads every case's year to draw itself
@@ -61,7 +63,7 @@ class EventActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_display = ("case", "seq", "at", "action", "from_state", "to_state", "actor_name", "actor_role")
     list_filter = (EventActionFilter,)
     show_full_result_count = False
@@ -71,7 +73,7 @@ class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_display = ("case", "kind", "seq", "issued_at", "issued_by")
     list_filter = ("kind",)
     search_fields = ("case__number",)
@@ -80,7 +82,7 @@ class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(BundleFiling)
-class BundleFilingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class BundleFilingAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_display = ("number", "bundle", "applicant_name", "channel", "created_at", "uscc")
     search_fields = ("number", "applicant_name", "uscc")
     actions = None

@@ -12,6 +12,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.accounts.access import ScopedModelAdmin, ScopedTabularInline
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 from onewindow.core.errors import ServiceError
 
 from . import services
@@ -40,7 +42,7 @@ def _editable(version) -> bool:
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["code", "name", "short_name", "region", "stationed", "order"]
     list_filter = ["stationed", "region"]
     search_fields = ["code", "name", "short_name"]
@@ -64,7 +66,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(LicenceType)
-class LicenceTypeAdmin(admin.ModelAdmin):
+class LicenceTypeAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["code", "name", "department", "validity_years"]
     list_filter = ["department"]
     search_fields = ["code", "name"]
@@ -87,7 +89,7 @@ class LicenceTypeAdmin(admin.ModelAdmin):
 # --- service items -------------------------------------------------------------------------------
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ScopedTabularInline):
     model = ItemVersion
     fields = ["version", "name", "status", "is_current", "published_at", "committed_days", "statutory_days"]
     readonly_fields = fields
@@ -102,7 +104,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["code", "current_name", "department", "current_version", "current_status"]
     list_filter = ["department", "versions__type"]
     search_fields = ["code", "versions__name"]
@@ -151,7 +153,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         self.message_user(request, _("已停用 %(n)s 个事项") % {"n": done})
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(ScopedTabularInline):
     model = Material
     fields = MATERIAL_FIELDS
     extra = 0
@@ -161,16 +163,13 @@ class MaterialInline(admin.TabularInline):
         return [] if _editable(obj) else MATERIAL_FIELDS
 
     def has_add_permission(self, request, obj=None):
-        return _editable(obj)
+        return _editable(obj) and super().has_add_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _editable(obj)
+        return _editable(obj) and super().has_delete_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return _editable(obj)
-
-    def has_view_permission(self, request, obj=None):
-        return True
+        return _editable(obj) and super().has_change_permission(request, obj)
 
 
 class FeeInline(MaterialInline):
@@ -226,7 +225,7 @@ def _rows(formset, fields) -> tuple[list[dict], bool]:
 
 
 @admin.register(ItemVersion)
-class ItemVersionAdmin(admin.ModelAdmin):
+class ItemVersionAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     form = ItemVersionForm
     list_display = ["item_code", "name", "version", "status", "is_current", "type", "department",
                     "committed_days", "statutory_days", "online_depth"]
@@ -345,7 +344,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
 # --- bundles -------------------------------------------------------------------------------------
 
 
-class BundleItemInline(admin.TabularInline):
+class BundleItemInline(ScopedTabularInline):
     model = BundleItem
     fields = ["order", "item"]
     autocomplete_fields = ["item"]
@@ -353,7 +352,7 @@ class BundleItemInline(admin.TabularInline):
 
 
 @admin.register(Bundle)
-class BundleAdmin(admin.ModelAdmin):
+class BundleAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["code", "name", "lead_department", "committed_days", "issues_uscc"]
     list_filter = ["issues_uscc", "lead_department"]
     search_fields = ["code", "name"]

@@ -4,6 +4,8 @@ through services, so that numbering and the audit chain stay right)."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 from onewindow.core.errors import ServiceError
 
 from .models import EnterpriseRegistration, Licence, LicenceStatus
@@ -22,7 +24,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(Licence)
-class LicenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LicenceAdmin(ReadOnlyMixin, AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("number", "licence_type", "holder_name", "holder_id", "department", "issued_on",
                     "valid_until", "status", "case_number")
     list_filter = ("status", "licence_type", "department")
@@ -44,7 +46,7 @@ class LicenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(EnterpriseRegistration)
-class EnterpriseRegistrationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EnterpriseRegistrationAdmin(ReadOnlyMixin, AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("uscc", "name", "enterprise_type", "legal_representative", "registered_capital",
                     "division_code", "registered_on", "case_number")
     list_filter = ("enterprise_type", "division_code")

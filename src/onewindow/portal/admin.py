@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
+
 from .models import Outbox, Upload
 
 
 @admin.register(Outbox)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("created_at", "channel", "to", "kind", "case_number", "sent_at")
     list_filter = ("channel", "kind")
     search_fields = ("to", "case_number", "body")
@@ -18,7 +21,7 @@ class OutboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
+class UploadAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("case", "material_code", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
     search_fields = ("case__number", "original_name", "sha256")
     readonly_fields = [f.name for f in Upload._meta.fields]

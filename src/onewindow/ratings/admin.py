@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from onewindow.accounts.access import ScopedModelAdmin, ScopedTabularInline
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
+
 from .models import Rating, Rectification, RectificationNote
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("case", "level", "channel", "department", "region_code", "rated_at")
     list_filter = ("level", "channel")
     search_fields = ("case__number",)
@@ -17,7 +20,7 @@ class RatingAdmin(admin.ModelAdmin):
         return False
 
 
-class NoteInline(admin.TabularInline):
+class NoteInline(ScopedTabularInline):
     model = RectificationNote
     extra = 0
     readonly_fields = ("author", "text", "at")
@@ -28,7 +31,7 @@ class NoteInline(admin.TabularInline):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(admin.ModelAdmin):
+class RectificationAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("id", "rating", "department", "opened_on", "due_date", "status")
     list_filter = ("status",)
     readonly_fields = [f.name for f in Rectification._meta.fields]

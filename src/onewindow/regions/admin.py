@@ -1,12 +1,18 @@
+"""The service network in the admin: each change leaves an audit entry with the old and new values
+(audit.admin_mixin); who sees which site, hall and window: accounts.access."""
+
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.accounts.access import ScopedModelAdmin, ScopedTabularInline
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 
 from .models import Hall, Region, Site, Window
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -14,7 +20,7 @@ class RegionAdmin(admin.ModelAdmin):
     ordering = ("code",)
 
 
-class HallInline(admin.TabularInline):
+class HallInline(ScopedTabularInline):
     model = Hall
     extra = 0
     fields = ("name", "floor")
@@ -22,7 +28,7 @@ class HallInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = (
         "code",
         "name",
@@ -60,14 +66,14 @@ class SiteAdmin(admin.ModelAdmin):
         return obj.opening_hours
 
 
-class WindowInline(admin.TabularInline):
+class WindowInline(ScopedTabularInline):
     model = Window
     extra = 0
     fields = ("number", "name", "kind", "department")
 
 
 @admin.register(Hall)
-class HallAdmin(admin.ModelAdmin):
+class HallAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("name", "site", "floor", "window_count")
     search_fields = ("name", "site__name", "site__code")
     list_filter = ("site__level",)
@@ -84,7 +90,7 @@ class HallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
+class WindowAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("number", "name", "kind", "hall", "department")
     list_filter = ("kind", "hall__site__level")
     search_fields = ("number", "name", "hall__name", "hall__site__name", "department__name")

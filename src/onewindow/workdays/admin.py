@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 from onewindow.core.errors import ServiceError
 
 from . import services
@@ -29,7 +31,7 @@ class CalendarDayForm(forms.ModelForm):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     form = CalendarDayForm
     list_display = ["date", "weekday", "kind", "is_workday", "name", "ordinal", "provisional"]
     list_filter = ["kind", "provisional", "is_workday"]
@@ -63,7 +65,7 @@ class CalendarYearForm(forms.ModelForm):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     form = CalendarYearForm
     list_display = ["year", "confirmed", "source", "holidays", "makeup_days"]
     list_filter = ["confirmed"]
