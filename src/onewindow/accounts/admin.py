@@ -7,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 from onewindow.audit.services import record
@@ -31,6 +33,7 @@ class UserAdmin(AuditTrailAdminMixin, ScopedAdminMixin, BaseUserAdmin):
     )
     list_filter = ("role", "applicant_kind", "is_active", "is_staff", "is_superuser")
     filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")  # kept by the system, not edited by hand
     search_fields = ("username", "display_name", "phone", "id_number", "uscc", "email")
     list_select_related = ("department", "site", "region")
     autocomplete_fields = ("site", "region", "window")
@@ -79,4 +82,21 @@ class ApiTokenAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The task queue's results (django-tasks-db): the package's read-only ModelAdmin, its permissions from
+# accounts.access like every other (the administrator only).
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(ScopedAdminMixin, DBTaskResultAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -111,5 +111,8 @@ def build():
         "A": a.number, "B": b.number, "C": c.number, "D": d.number, "E": e.number, "BUNDLE": filing.number,
         "A_CODE": Case.objects.get(pk=a.pk).query_code, "UPLOAD": w.upload.pk, "RECT": w.rect.pk,
         "CARD": w.card.pk, "PROJECT": PROJECT_CODE, "WINDOW": w.window.pk, "DEPT": w.dept.pk,
+        # primary keys for the admin's change pages
+        "SITE": w.centre.pk, "STATION": w.station.pk, "A_PK": a.pk, "C_PK": c.pk, "CLERK_PK": w.clerk.pk,
+        "PROJECT_PK": w.project.pk,
     }
     return w
