@@ -191,14 +191,15 @@ def test_worker_once_runs_the_sweep_task_and_opens_the_alert(w, capsys, settings
     out = StringIO()
     with at(2026, 10, 13, 8):
         call_command("worker", "--once", stdout=out)
-    assert "opened 1, closed 0" in out.getvalue()
+    line = out.getvalue()  # the figures' order is the database's (PostgreSQL's jsonb sorts the keys)
+    assert "opened 1" in line and "closed 0" in line, line
     assert Alert.objects.filter(case=case, rule="deadline.red", closed_at=None).count() == 1
     row = DBTaskResult.objects.get()
     assert row.status == "SUCCESSFUL" and row.return_value == {"opened": 1, "closed": 0}
     out = StringIO()
     with at(2026, 10, 13, 8):
         call_command("worker", "--once", stdout=out)
-    assert "opened 0, closed 0" in out.getvalue()
+    assert "opened 0" in out.getvalue() and "closed 0" in out.getvalue(), out.getvalue()
 
 
 @pytest.mark.django_db
