@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from onewindow.accounts.models import Role
 from onewindow.audit.services import record
-from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
 from .models import (
@@ -25,8 +24,9 @@ from .models import (
     SuspendKind,
 )
 from .recording import announce, append_event, column_values, snapshot
+from .rules import check
 from .selectors import ACTION_RELATED, get_case_for
-from .transitions import PREVIOUS, SAME, TRANSITIONS, allowed_actions
+from .transitions import PREVIOUS, SAME, TRANSITIONS
 
 
 class _Refusal(Exception):
@@ -65,15 +65,7 @@ def _perform_locked(number, action, actor, payload) -> Case:
     case = get_case_for(actor, number, for_update=True, related=ACTION_RELATED)
     # Handlers and the JSON answer both read the materials: one query, shared.
     prefetch_related_objects([case], "materials")
-    if case.state not in t.sources:
-        allowed = allowed_actions(case.state)
-        raise Conflict(
-            _("办件当前状态为“%(state)s”，不能执行“%(label)s”") % {"state": case.get_state_display(), "label": _(t.label)},
-            code="invalid_transition",
-            fields={"state": case.state, "allowed_actions": allowed},
-        )
-    if actor.role not in t.roles:
-        raise Forbidden(_("当前角色不能执行“%(label)s”") % {"label": _(t.label)})
+    check(case, action, actor)  # the same rules the case page offers its actions by
     before = snapshot(case)
     columns = column_values(case)
     from_state = case.state
@@ -109,11 +101,6 @@ def _text(payload, key, label, *, required=True, max_len=2000) -> str:
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _require_department(case, actor):
-    if actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id != case.department_id:
-        raise Forbidden(_("不是本部门的办件"))
 
 
 def _notice(case, actor, payload):
@@ -172,8 +159,6 @@ def _supplement(case, actor, payload):
 
 
 def _accept(case, actor, payload):
-    if case.site_id != actor.site_id:
-        raise Forbidden(_("只能受理本场所的办件"))
     lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
     if lacking:
         raise Conflict(
@@ -201,21 +186,11 @@ def _reject(case, actor, payload):
 
 
 def _review(case, actor, payload):
-    if actor.role == Role.CLERK and not (case.item_version.window_reviews and case.site_id == actor.site_id):
-        raise Forbidden(_("该事项未授权窗口审核"))
-    _require_department(case, actor)
     opinion = _text(payload, "opinion", _("审核意见"))
     return opinion, {}
 
 
 def _decide(case, actor, payload):
-    version = case.item_version
-    if actor.role == Role.CLERK and not (version.window_decides and case.site_id == actor.site_id):
-        raise Forbidden(_("该事项未授权窗口决定"))
-    if case.state == State.ACCEPTED and not (version.window_decides or version.is_instant):
-        raise Conflict(_("该事项须先经审核再作决定"), code="review_required",
-                       fields={"state": case.state, "allowed_actions": allowed_actions(case.state)})
-    _require_department(case, actor)
     result = payload.get("result")
     if result not in Result.values:
         raise ServiceError(_("请选择办理结果"), fields={"result": _("应为 approve 或 deny")})
@@ -267,7 +242,6 @@ def _issue_results(case, actor) -> dict:
 
 
 def _suspend(case, actor, payload):
-    _require_department(case, actor)
     reason = _text(payload, "reason", _("挂起理由"))
     kind = payload.get("kind")
     if kind not in SuspendKind.values:
@@ -278,7 +252,6 @@ def _suspend(case, actor, payload):
 
 
 def _resume(case, actor, payload):
-    _require_department(case, actor)
     today = _today()
     paused = max(0, workdays_between(case.suspended_on, today))
     case.suspended_workdays += paused
@@ -292,7 +265,6 @@ def _resume(case, actor, payload):
 
 
 def _extend(case, actor, payload):
-    _require_department(case, actor)
     days = payload.get("days")
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
         raise ServiceError(_("延期天数应为正整数"), fields={"days": _("正整数（工作日）")})
@@ -313,8 +285,6 @@ def _deliver(case, actor, payload):
     method = payload.get("method")
     if method not in DeliveryMethod.values:
         raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
-    if case.site_id != actor.site_id:
-        raise Forbidden(_("只能送达本场所的办件"))
     case.delivered_at, case.delivery_method = timezone.now(), method
     return "", {"method": method}
 

@@ -22,8 +22,9 @@ from .filing import ENTERPRISE_FIELDS
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
 from .models import MaterialStatus, State
 from .presenters import bundle_dict, event_label
+from .rules import offered_actions
 from .selectors import get_bundle_for, get_case_for
-from .transitions import TRANSITIONS, allowed_actions
+from .transitions import TRANSITIONS
 
 STATE_LABELS = dict(State.choices)
 
@@ -165,7 +166,7 @@ def desk(request):
 
 
 def _visible_actions(case, user) -> list[str]:
-    return [a for a in allowed_actions(case.state) if user.role in TRANSITIONS[a].roles]
+    return offered_actions(case, user)
 
 
 def _case_context(request, case, bound=None):
