@@ -15,6 +15,7 @@ from onewindow.workdays.selectors import add_workdays, workdays_between
 
 from .models import (
     Case,
+    CaseMaterial,
     DeliveryMethod,
     MaterialStatus,
     Notice,
@@ -129,18 +130,37 @@ def _notice(case, actor, payload):
                 "notice_refused",
                 {"requested": sorted(missing), "new": new, "first_notice": sorted(first_codes)},
             )
+    accepted = payload.get("accepted") or []
+    if not isinstance(accepted, list) or not all(isinstance(c, str) for c in accepted):
+        raise ServiceError(_("核验结果格式有误"), fields={"accepted": _("应为材料编码列表")})
+    both = sorted(set(accepted) & set(missing))
+    if both or set(accepted) - set(by_code):
+        raise ServiceError(_("同一材料不能既合格又要求补正"), fields={"accepted": _("、").join(both) or _("不属于该办件")})
+    _mark_checked([by_code[c] for c in accepted], actor)
     items = []
     for code in dict.fromkeys(missing):
         m = by_code[code]
         reason = str(reasons.get(code) or ("缺少该材料" if m.status == MaterialStatus.MISSING else "材料需补正"))
         m.status = MaterialStatus.FAULTY if m.status in (MaterialStatus.PROVIDED, MaterialStatus.LICENCE) else MaterialStatus.MISSING
         m.note = reason[:300]
-        m.save(update_fields=["status", "note"])
+        m.checked_at, m.checked_by = None, None
+        m.save(update_fields=["status", "note", "checked_at", "checked_by"])
         items.append({"code": code, "name": m.name, "reason": reason})
     seq = case.notices.filter(kind=NoticeKind.NOTICE).count() + 1
     Notice.objects.create(case=case, kind=NoticeKind.NOTICE, seq=seq, items=items, note=note,
                           issued_at=timezone.now(), issued_by=actor)
-    return note, {"missing": [i["code"] for i in items], "notice_seq": seq}
+    return note, {"missing": [i["code"] for i in items], "accepted": sorted(set(accepted)), "notice_seq": seq}
+
+
+def _mark_checked(materials, actor) -> None:
+    """The clerk's 合格 on materials handed in (uploaded, delivered or covered by an e-licence)."""
+    now = timezone.now()
+    ids = [m.pk for m in materials if m.status in (MaterialStatus.PROVIDED, MaterialStatus.LICENCE) and not m.checked_at]
+    if ids:
+        CaseMaterial.objects.filter(pk__in=ids).update(checked_at=now, checked_by=actor)
+        for m in materials:
+            if m.pk in ids:
+                m.checked_at, m.checked_by = now, actor
 
 
 def _supplement(case, actor, payload):
@@ -166,6 +186,7 @@ def _accept(case, actor, payload):
             code="materials_incomplete",
             fields={"materials": [m.code for m in lacking]},
         )
+    _mark_checked(list(case.materials.all()), actor)  # accepting is judging what was handed in 合格
     now = timezone.now()
     today = timezone.localtime(now).date()
     due, provisional = add_workdays(today, case.committed_days)

@@ -102,8 +102,16 @@ def days_left(rows, today: datetime.date | None = None) -> list:
 
 
 def case_for_page(case: Case) -> dict:
+    """The case page's parts; each material carries `files`, the uploads handed in for it (newest
+    last), so that the clerk judges what the applicant actually sent."""
+    materials = list(case.materials.select_related("checked_by").all())
+    files: dict[str, list] = {}
+    for up in case.uploads.select_related("uploaded_by").order_by("id"):  # portal.Upload
+        files.setdefault(up.material_code, []).append(up)
+    for m in materials:
+        m.files = files.get(m.code, [])
     return {
-        "materials": list(case.materials.all()),
+        "materials": materials,
         "notices": list(case.notices.select_related("issued_by").order_by("kind", "seq")),
         "events": list(case.events.order_by("seq")),
     }

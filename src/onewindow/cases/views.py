@@ -18,6 +18,7 @@ from onewindow.core.errors import NotFound, ServiceError
 
 from . import page_selectors as ps
 from . import services
+from .documents import inline_file
 from .filing import ENTERPRISE_FIELDS
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
 from .models import MaterialStatus, State
@@ -203,6 +204,19 @@ def case_page(request, number):
     except NotFound as exc:
         return _not_found(request, exc.message)
     return render(request, "cases/case.html", _case_context(request, case))
+
+
+@staff_page()
+def case_file(request, number, upload_id):
+    """An uploaded material, inline (PDF or image) for staff in scope; anyone else 404."""
+    try:
+        case = get_case_for(request.user, number)
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    up = case.uploads.filter(pk=upload_id).first()
+    if up is None:
+        return _not_found(request, _("文件不存在或无权查看"))
+    return inline_file(up)
 
 
 @require_POST

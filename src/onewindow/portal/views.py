@@ -5,13 +5,14 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
+from onewindow.cases.documents import inline_file
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
@@ -154,13 +155,12 @@ def withdraw(request, number):
 
 @login_required
 def download(request, upload_id):
-    """An uploaded file, byte for byte; only for the owner and staff in scope (else 404)."""
+    """An uploaded file, byte for byte and inline; only for the owner and staff in scope (else 404)."""
     try:
         up = selectors.visible_upload(request.user, upload_id)
     except NotFound:
         raise Http404 from None
-    return FileResponse(up.file.open("rb"), as_attachment=True, filename=up.original_name,
-                        content_type=up.content_type)
+    return inline_file(up)
 
 
 def track_page(request):
