@@ -25,6 +25,7 @@ from .models import (
     SuspendKind,
 )
 from .recording import announce, append_event, column_values, snapshot
+from .results import issue_results
 from .rules import check
 from .selectors import ACTION_RELATED, get_case_for
 from .transitions import PREVIOUS, SAME, TRANSITIONS
@@ -223,43 +224,8 @@ def _decide(case, actor, payload):
     case.actual_workdays = max(0, workdays_between(case.accepted_on, today) - case.suspended_workdays)
     data = {"result": result, "actual_workdays": case.actual_workdays}
     if result == Result.APPROVE:
-        data.update(_issue_results(case, actor))
+        data.update(issue_results(case, actor))
     return reason, data
-
-
-def _issue_results(case, actor) -> dict:
-    """Licence for an approving decision; the enterprise registration when a 五证合一 bundle completes."""
-    from onewindow.licences import services as licences
-    from onewindow.licences.models import EnterpriseType
-
-    out = {}
-    version = case.item_version
-    filing = case.bundle_filing
-    five_in_one = filing is not None and filing.bundle.issues_uscc
-    if version.licence_type_id and not (five_in_one and version.licence_type.code == "YYZZ"):
-        lic = licences.issue_licence(
-            licence_type=version.licence_type, holder_kind=case.applicant_kind, holder_name=case.applicant_name,
-            holder_id=case.applicant_id, department=case.department, case_number=case.number, actor=actor,
-        )
-        out["licence"] = lic.number
-    if five_in_one:
-        siblings = Case.objects.filter(bundle_filing=filing).exclude(pk=case.pk)
-        if not siblings.exclude(state__in=[State.CONCLUDED, State.DELIVERED], result=Result.APPROVE).exists():
-            info = filing.data or {}
-            reg = licences.register_enterprise(
-                name=info.get("enterprise_name") or case.applicant_name,
-                enterprise_type=info.get("enterprise_type", EnterpriseType.LLC),
-                legal_representative=info.get("legal_representative", ""),
-                registered_capital=str(info.get("registered_capital", "")),
-                address=info.get("address", ""),
-                division_code=filing.site.region_id[:6],
-                case_number=filing.number,
-                actor=actor,
-            )
-            filing.uscc = reg.uscc
-            filing.save(update_fields=["uscc"])
-            out["uscc"] = reg.uscc
-    return out
 
 
 def _suspend(case, actor, payload):

@@ -62,7 +62,8 @@ def bundle_checklist(bundle: Bundle, held: dict) -> list[dict]:
     for e in bundle_materials(bundle):
         lic = held.get(e["key"][2:]) if e["key"].startswith("L:") else None
         rows.append({"key": e["key"], "name": e["name"], "required": e["required"], "form": "",
-                     "copies": None, "licence": lic, "items": len(e["items"])})
+                     "copies": None, "licence": lic, "items": len(e["items"]),
+                     "issued_in_bundle": e["issued_in_bundle"] and not lic})
     return rows
 
 

@@ -19,7 +19,7 @@ from onewindow.core.errors import NotFound, ServiceError
 from . import page_selectors as ps
 from . import services
 from .documents import inline_file
-from .filing import ENTERPRISE_FIELDS
+from .filing import ENTERPRISE_FIELDS, issues_business_licence
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
 from .models import MaterialStatus, State
 from .presenters import bundle_dict, event_label
@@ -101,13 +101,13 @@ def window(request):
         messages.error(request, _("申请人信息有误，请检查标红的项目"))
         return _workbench(request, form=form, version=version, bundle=bundle, provided=provided, status=400)
     try:
+        data = None
+        if (bundle is not None and bundle.issues_uscc) or (version is not None and issues_business_licence(version)):
+            data = {k: request.POST.get(k, "").strip() for k in [*ENTERPRISE_FIELDS, "enterprise_type"]}
         if version is not None:
             case = services.file_case(item=version.item.code, applicant=form.applicant(), channel="window",
-                                      materials=provided, actor=request.user)
+                                      materials=provided, actor=request.user, data=data)
         else:
-            data = None
-            if bundle.issues_uscc:
-                data = {k: request.POST.get(k, "").strip() for k in [*ENTERPRISE_FIELDS, "enterprise_type"]}
             filing = services.file_bundle(bundle=bundle.code, applicant=form.applicant(), channel="window",
                                           materials=provided, actor=request.user, data=data)
     except ServiceError as exc:
