@@ -116,3 +116,36 @@ def case_for_page(case: Case) -> dict:
         "notices": list(case.notices.select_related("issued_by").order_by("kind", "seq")),
         "events": list(case.events.order_by("seq")),
     }
+
+
+def bundle_parts(filing) -> list[Case]:
+    return list(Case.objects.filter(bundle_filing=filing).select_related("item_version", "site")
+                .prefetch_related("materials").order_by("pk"))
+
+
+def bundle_acceptable(parts, user) -> bool:
+    """Whether the bundle page offers 受理: a part still submitted that this user may accept."""
+    from .rules import can_perform
+
+    return any(c.state == "submitted" and can_perform(c, "accept", user) for c in parts)
+
+
+def bundle_licences(filing, parts) -> list:
+    """Licences issued by the bundle and its parts (the 营业执照 carries the bundle's number)."""
+    from onewindow.licences.models import Licence
+
+    numbers = [filing.number, *(c.number for c in parts)]
+    return list(Licence.objects.filter(case_number__in=numbers).select_related("licence_type").order_by("pk"))
+
+
+def licence_of(licence_id: int, case_numbers: list[str]):
+    from onewindow.licences.models import Licence
+
+    return (Licence.objects.filter(pk=licence_id, case_number__in=case_numbers)
+            .select_related("licence_type", "department").first())
+
+
+def case_licences(case) -> list:
+    from onewindow.licences.models import Licence
+
+    return list(Licence.objects.filter(case_number=case.number).select_related("licence_type").order_by("pk"))

@@ -89,11 +89,14 @@ def _all_others_approved(case) -> bool:
 
 
 def deliver_to_siblings(case, licence, actor) -> None:
-    """Queue the filling of `licence` into the bundle parts that await its type (`receive_licence`).
+    """Fill `licence` into the sibling parts that await its type, in this decision's transaction.
 
-    Queued, not done under this decision's lock: two parts of one bundle decided at the same time
-    would otherwise each hold its own row and wait for the other's. With the database queue the task
-    row commits with the decision; a backend that runs tasks at once runs it after the commit."""
+    Siblings are locked with SKIP LOCKED: a sibling that another request holds at this moment (two
+    parts of one bundle decided at once would otherwise each wait for the other's row) is left to
+    the queued task `receive_licence`, which commits with this decision and waits its turn."""
+    skipped = _fill(case, licence, actor, skip_locked=True)
+    if not skipped:
+        return
     actor_id = getattr(actor, "pk", None)
     if isinstance(receive_licence.get_backend(), DatabaseBackend):
         receive_licence.enqueue(case.pk, licence.pk, actor_id)
@@ -102,43 +105,49 @@ def deliver_to_siblings(case, licence, actor) -> None:
 
 
 @task()
-def receive_licence(from_case_id: int, licence_id: int, actor_id: int | None = None) -> list[str]:
-    """Fill a licence a bundle part issued into its siblings' waiting materials (status licence, its
-    number). Set-based: one query for the waiting rows, one UPDATE; an event and an audit entry on
-    each part that received it. Idempotent: a second run finds nothing waiting."""
+def receive_licence(from_case_id: int, licence_id: int, actor_id: int | None = None) -> None:
+    """The queued half of `deliver_to_siblings`, for the siblings that were locked then. Idempotent."""
     from onewindow.accounts.models import User
     from onewindow.licences.models import Licence
 
     licence = Licence.objects.select_related("licence_type").filter(pk=licence_id).first()
     source = Case.objects.select_related("site").filter(pk=from_case_id).first()
     if licence is None or source is None or not source.bundle_filing_id:
-        return []
+        return
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     with transaction.atomic():
-        siblings = {c.pk: c for c in Case.objects.select_for_update(of=("self",))
-                    .filter(bundle_filing_id=source.bundle_filing_id).exclude(pk=source.pk).order_by("pk")}
-        waiting = list(CaseMaterial.objects.filter(case_id__in=siblings, status=MaterialStatus.AWAITING)
-                       .values_list("pk", "case_id", "code"))
-        version_of = {pk: c.item_version_id for pk, c in siblings.items()}
-        of_type = set(Material.objects.filter(version_id__in=set(version_of.values()),
-                                              licence_type__code=licence.licence_type.code)
-                      .values_list("version_id", "code"))
-        hit = [(pk, case_id, code) for pk, case_id, code in waiting if (version_of[case_id], code) in of_type]
-        if not hit:
-            return []
-        CaseMaterial.objects.filter(pk__in=[h[0] for h in hit]).update(
-            status=MaterialStatus.LICENCE, licence_number=licence.number)
-        received = []
-        with override("zh-hans"):  # records stay Chinese
-            note = _("已收到同一件事签发的%(name)s %(number)s") % {"name": licence.licence_type.name,
-                                                           "number": licence.number}
-        for case_id in sorted({h[1] for h in hit}):
-            sibling = siblings[case_id]
-            codes = sorted(h[2] for h in hit if h[1] == case_id)
-            append_event(sibling, "licence_received", actor, from_state=sibling.state, to_state=sibling.state,
-                         note=note, data={"licence": licence.number, "materials": codes, "from_case": source.number})
-            record(actor=actor, action="case.licence_received", obj_type="case", obj_id=sibling.number,
-                   after={"licence": licence.number, "materials": codes}, site_code=source.site.code)
-            announce(sibling, "licence_received", actor)
-            received.append(sibling.number)
-    return received
+        _fill(source, licence, actor, skip_locked=False)
+
+
+def _fill(source, licence, actor, *, skip_locked: bool) -> bool:
+    """Set-based: one query for the waiting rows of the siblings locked, one UPDATE; an event and an
+    audit entry on each part that received the licence. Returns whether a sibling was skipped."""
+    family = Case.objects.filter(bundle_filing_id=source.bundle_filing_id).exclude(pk=source.pk)
+    ids = set(family.values_list("pk", flat=True))
+    siblings = {c.pk: c for c in family.select_for_update(of=("self",), skip_locked=skip_locked).order_by("pk")}
+    skipped = bool(ids - set(siblings))
+    waiting = list(CaseMaterial.objects.filter(case_id__in=siblings, status=MaterialStatus.AWAITING)
+                   .values_list("pk", "case_id", "code"))
+    if not waiting:
+        return skipped
+    version_of = {pk: c.item_version_id for pk, c in siblings.items()}
+    of_type = set(Material.objects.filter(version_id__in=set(version_of.values()),
+                                          licence_type__code=licence.licence_type.code)
+                  .values_list("version_id", "code"))
+    hit = [(pk, case_id, code) for pk, case_id, code in waiting if (version_of[case_id], code) in of_type]
+    if not hit:
+        return skipped
+    CaseMaterial.objects.filter(pk__in=[h[0] for h in hit]).update(
+        status=MaterialStatus.LICENCE, licence_number=licence.number)
+    with override("zh-hans"):  # records stay Chinese
+        note = _("已收到同一件事签发的%(name)s %(number)s") % {"name": licence.licence_type.name,
+                                                       "number": licence.number}
+    for case_id in sorted({h[1] for h in hit}):
+        sibling = siblings[case_id]
+        codes = sorted(h[2] for h in hit if h[1] == case_id)
+        append_event(sibling, "licence_received", actor, from_state=sibling.state, to_state=sibling.state,
+                     note=note, data={"licence": licence.number, "materials": codes, "from_case": source.number})
+        record(actor=actor, action="case.licence_received", obj_type="case", obj_id=sibling.number,
+               after={"licence": licence.number, "materials": codes}, site_code=source.site.code)
+        announce(sibling, "licence_received", actor)
+    return skipped
