@@ -224,6 +224,20 @@ def inspect_file(f, field: str) -> tuple[bytes, str, str]:
     raise ServiceError(_("文件类型不受支持：%(name)s") % {"name": f.name}, fields={field: _("仅支持 PDF、JPG、PNG 文件")})
 
 
+def sort_files(files: dict) -> tuple[list, dict]:
+    """Check every file, not only up to the first refusal: (the files that passed, {field: reason})."""
+    good, errors = [], {}
+    for code, items in (files or {}).items():
+        for f in items if isinstance(items, list | tuple) else [items]:
+            try:
+                data, ctype, ext = inspect_file(f, f"m_{code}")
+            except ServiceError as exc:
+                errors[f"m_{code}"] = f"{getattr(f, 'name', '')}：{exc.fields.get(f'm_{code}', exc.message)}"
+                continue
+            good.append((code, f, data, ctype, ext))
+    return good, errors
+
+
 def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
     out = []
     for code, items in (files or {}).items():
