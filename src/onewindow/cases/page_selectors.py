@@ -112,6 +112,7 @@ def case_for_page(case: Case) -> dict:
     for m in materials:
         m.files = files.get(m.code, [])
     return {
+        "authorisation_files": files.get("AUTH", []),  # the agency's 授权委托书 (agency.services)
         "materials": materials,
         "notices": list(case.notices.select_related("issued_by").order_by("kind", "seq")),
         "events": list(case.events.order_by("seq")),

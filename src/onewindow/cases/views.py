@@ -186,6 +186,7 @@ def _case_context(request, case, bound=None):
     return {
         "case": case,
         "materials": parts["materials"],
+        "authorisation_files": parts["authorisation_files"],
         "notices": parts["notices"],
         "events": events,
         "actions": actions,

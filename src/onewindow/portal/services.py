@@ -247,6 +247,11 @@ def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
     return out
 
 
+def store_uploads(case, user, checked) -> list[Upload]:
+    """Store checked files [(code, file, data, ctype, ext)] as the case's uploads (also the agency's 委托书)."""
+    return _store(case, user, checked)
+
+
 def _store(case, user, checked) -> list[Upload]:
     saved = []
     try:
