@@ -225,8 +225,15 @@ def issues_business_licence(version: ItemVersion) -> bool:
 
 
 def bundle_products(versions, bundle: Bundle) -> set[str]:
-    """Licence types the bundle itself issues: its items' results, and the 营业执照 of 五证合一."""
-    products = {v.licence_type.code for v in versions if v.licence_type_id}
+    """Licence types the bundle itself issues, new to the applicant: its items' results (and the
+    营业执照 of 五证合一), except a type the issuing item itself asks for — 不动产转移登记 asks for the
+    existing 不动产权证书 and issues a new one, so the parts that need the certificate need the old one."""
+    from onewindow.catalog.models import Material
+
+    produced = {v.pk: v.licence_type.code for v in versions if v.licence_type_id}
+    consumed = set(Material.objects.filter(version_id__in=produced, licence_type__isnull=False)
+                   .values_list("version_id", "licence_type__code"))
+    products = {code for pk, code in produced.items() if (pk, code) not in consumed}
     if bundle.issues_uscc:
         products.add(BUSINESS_LICENCE)
     return products
