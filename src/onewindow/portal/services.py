@@ -232,7 +232,8 @@ def sort_files(files: dict) -> tuple[list, dict]:
             try:
                 data, ctype, ext = inspect_file(f, f"m_{code}")
             except ServiceError as exc:
-                errors[f"m_{code}"] = f"{getattr(f, 'name', '')}：{exc.fields.get(f'm_{code}', exc.message)}"
+                detail = exc.fields.get(f"m_{code}")
+                errors[f"m_{code}"] = f"{exc.message}（{detail}）" if detail else exc.message
                 continue
             good.append((code, f, data, ctype, ext))
     return good, errors

@@ -22,7 +22,10 @@ def _entries(session) -> dict:
 
 
 def stage(session, checked) -> list[dict]:
-    """Keep the checked files [(code, file, data, ctype, ext)], one entry each; returns the new entries."""
+    """Keep the checked files [(code, file, data, ctype, ext)], one entry each; returns the new entries.
+    The session is written only when there is something to keep."""
+    if not checked:
+        return []
     entries = _entries(session)
     new = []
     for code, f, data, ctype, ext in checked:
@@ -55,6 +58,8 @@ def as_files(entries) -> dict:
 
 
 def discard(session, tokens) -> None:
+    if not tokens:
+        return
     entries = _entries(session)
     for t in tokens:
         e = entries.pop(t, None)

@@ -140,3 +140,16 @@ def test_single_enterprise_registration_issues_to_the_enterprise_never_a_person(
     assert (lic.holder_kind, lic.holder_name, lic.holder_id) == ("org", "宿州市一窗科技有限公司", reg.uscc)
     assert stdnum_uscc.is_valid(reg.uscc) and reg.case_number == case.number
     assert BundleFiling.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_bundle_accept_and_slip_through_the_api(client):
+    w = make_world()
+    _kbqy(w)
+    with at(2026, 3, 2, 9):
+        filing = _file(w, materials=[])  # nothing handed in: accepting is refused, nothing changes
+    client.force_login(w.clerk)
+    r = client.post(f"/api/v1/cases/bundles/{filing.number}/accept", content_type="application/json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "materials_incomplete"
+    assert set(Case.objects.filter(bundle_filing=filing).values_list("state", flat=True)) == {"submitted"}
+    assert client.get(f"/api/v1/cases/bundles/{filing.number}/slip.pdf").status_code == 409
