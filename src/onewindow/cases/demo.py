@@ -95,7 +95,7 @@ def load(stdout=None) -> int:
         if bundle is not None:
             try:
                 with transaction.atomic():
-                    keys = [e["key"] for e in services.bundle_materials(bundle)]
+                    keys = [e["key"] for e in services.bundle_materials(bundle) if not e["issued_in_bundle"]]
                     filing = services.file_bundle(
                         bundle=bundle.code, applicant=APPLICANTS[0], channel="window", materials=keys,
                         actor=clerk, data={**DEMO, "enterprise_name": "宿州市示范商贸有限公司",

@@ -311,6 +311,8 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     unknown = sorted(given - keys)
     if unknown:
         raise ServiceError(_("未知材料：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("不属于该一件事")})
+    # what the bundle itself issues cannot be handed in: it is awaited (a tick for it is not a licence)
+    given -= {e["key"] for e in shared if e["issued_in_bundle"]}
     if b.issues_uscc:
         data = _enterprise_data(data)
     versions = []

@@ -153,3 +153,16 @@ def test_bundle_accept_and_slip_through_the_api(client):
     assert r.status_code == 409 and r.json()["error"]["code"] == "materials_incomplete"
     assert set(Case.objects.filter(bundle_filing=filing).values_list("state", flat=True)) == {"submitted"}
     assert client.get(f"/api/v1/cases/bundles/{filing.number}/slip.pdf").status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_tick_for_the_licence_the_bundle_issues_is_not_taken_as_the_licence():
+    """The old workaround: the clerk ticked 营业执照 as handed in. It stays awaited, never 'provided'."""
+    w = make_world()
+    b = _kbqy(w)
+    everything = [e["key"] for e in services.bundle_materials(b)]
+    assert "L:YYZZ" in everything
+    with at(2026, 3, 2, 9):
+        filing = _file(w, materials=everything)
+    seal = Case.objects.get(bundle_filing=filing, item__code="GA-QR-0109")
+    assert CaseMaterial.objects.get(case=seal, code="M02").status == "awaiting"
