@@ -23,8 +23,8 @@ from .recording import announce
 def move_due_dates(sender=None, *, day, delta, actor=None, **kwargs) -> int:
     """Receiver of workdays.signals.day_changed; runs inside set_day's transaction."""
     spanning = Case.objects.filter(state__in=CLOCK_STATES, accepted_on__lt=day, due_date__gte=day)
-    cases = list(spanning.select_for_update(of=("self",)).select_related("site")
-                 .only("pk", "number", "state", "due_date", "site__code").order_by("pk"))
+    cases = list(spanning.select_for_update(of=("self",)).select_related("bundle_filing")
+                 .only("pk", "number", "state", "due_date", "bundle_filing__number").order_by("pk"))
     if not cases:
         return 0
     old = {c.pk: c.due_date for c in cases}
