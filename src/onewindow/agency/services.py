@@ -28,16 +28,29 @@ def _require(actor, *roles):
         raise Forbidden(_("当前角色无权执行该操作"))
 
 
+AUTHORISATION_CODE = "AUTH"  # the Upload.material_code of the 授权委托书 (not a material of the item)
+
+
+@transaction.atomic
 def file_for_resident(*, agent, item: str, applicant: dict, materials: list[str], authorisation: str,
-                      data: dict | None = None) -> Case:
-    """An agent files at their station for a resident (全程代理). The authorisation text is required."""
+                      data: dict | None = None, authorisation_file=None) -> Case:
+    """An agent files at their station for a resident (全程代理). The authorisation text is required;
+    the signed 授权委托书 (PDF or image), when given, is checked like any upload and kept with the case."""
     from onewindow.cases.services import file_case
+    from onewindow.portal.services import inspect_file, store_uploads
 
     _require(agent, Role.AGENT)
     if not (authorisation or "").strip():
         raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})
-    return file_case(item=item, applicant=applicant, channel="agency", materials=materials, actor=agent,
+    checked = None
+    if authorisation_file is not None:
+        data_bytes, ctype, ext = inspect_file(authorisation_file, "authorisation_file")
+        checked = [(AUTHORISATION_CODE, authorisation_file, data_bytes, ctype, ext)]
+    case = file_case(item=item, applicant=applicant, channel="agency", materials=materials, actor=agent,
                      authorisation=authorisation.strip(), data=data)
+    if checked:
+        store_uploads(case, agent, checked)
+    return case
 
 
 def _snapshot(p: Project) -> dict:

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from onewindow.accounts.models import Role
 from onewindow.audit.services import record
-from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
 from .models import (
     Case,
+    CaseMaterial,
     DeliveryMethod,
     MaterialStatus,
     Notice,
@@ -25,8 +25,10 @@ from .models import (
     SuspendKind,
 )
 from .recording import announce, append_event, column_values, snapshot
+from .results import issue_results
+from .rules import check
 from .selectors import ACTION_RELATED, get_case_for
-from .transitions import PREVIOUS, SAME, TRANSITIONS, allowed_actions
+from .transitions import PREVIOUS, SAME, TRANSITIONS
 
 
 class _Refusal(Exception):
@@ -65,15 +67,7 @@ def _perform_locked(number, action, actor, payload) -> Case:
     case = get_case_for(actor, number, for_update=True, related=ACTION_RELATED)
     # Handlers and the JSON answer both read the materials: one query, shared.
     prefetch_related_objects([case], "materials")
-    if case.state not in t.sources:
-        allowed = allowed_actions(case.state)
-        raise Conflict(
-            _("办件当前状态为“%(state)s”，不能执行“%(label)s”") % {"state": case.get_state_display(), "label": _(t.label)},
-            code="invalid_transition",
-            fields={"state": case.state, "allowed_actions": allowed},
-        )
-    if actor.role not in t.roles:
-        raise Forbidden(_("当前角色不能执行“%(label)s”") % {"label": _(t.label)})
+    check(case, action, actor)  # the same rules the case page offers its actions by
     before = snapshot(case)
     columns = column_values(case)
     from_state = case.state
@@ -111,11 +105,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require_department(case, actor):
-    if actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id != case.department_id:
-        raise Forbidden(_("不是本部门的办件"))
-
-
 def _notice(case, actor, payload):
     missing = payload.get("missing")
     if not isinstance(missing, list) or not missing or not all(isinstance(c, str) for c in missing):
@@ -142,18 +131,37 @@ def _notice(case, actor, payload):
                 "notice_refused",
                 {"requested": sorted(missing), "new": new, "first_notice": sorted(first_codes)},
             )
+    accepted = payload.get("accepted") or []
+    if not isinstance(accepted, list) or not all(isinstance(c, str) for c in accepted):
+        raise ServiceError(_("核验结果格式有误"), fields={"accepted": _("应为材料编码列表")})
+    both = sorted(set(accepted) & set(missing))
+    if both or set(accepted) - set(by_code):
+        raise ServiceError(_("同一材料不能既合格又要求补正"), fields={"accepted": _("、").join(both) or _("不属于该办件")})
+    _mark_checked([by_code[c] for c in accepted], actor)
     items = []
     for code in dict.fromkeys(missing):
         m = by_code[code]
         reason = str(reasons.get(code) or ("缺少该材料" if m.status == MaterialStatus.MISSING else "材料需补正"))
         m.status = MaterialStatus.FAULTY if m.status in (MaterialStatus.PROVIDED, MaterialStatus.LICENCE) else MaterialStatus.MISSING
         m.note = reason[:300]
-        m.save(update_fields=["status", "note"])
+        m.checked_at, m.checked_by = None, None
+        m.save(update_fields=["status", "note", "checked_at", "checked_by"])
         items.append({"code": code, "name": m.name, "reason": reason})
     seq = case.notices.filter(kind=NoticeKind.NOTICE).count() + 1
     Notice.objects.create(case=case, kind=NoticeKind.NOTICE, seq=seq, items=items, note=note,
                           issued_at=timezone.now(), issued_by=actor)
-    return note, {"missing": [i["code"] for i in items], "notice_seq": seq}
+    return note, {"missing": [i["code"] for i in items], "accepted": sorted(set(accepted)), "notice_seq": seq}
+
+
+def _mark_checked(materials, actor) -> None:
+    """The clerk's 合格 on materials handed in (uploaded, delivered or covered by an e-licence)."""
+    now = timezone.now()
+    ids = [m.pk for m in materials if m.status in (MaterialStatus.PROVIDED, MaterialStatus.LICENCE) and not m.checked_at]
+    if ids:
+        CaseMaterial.objects.filter(pk__in=ids).update(checked_at=now, checked_by=actor)
+        for m in materials:
+            if m.pk in ids:
+                m.checked_at, m.checked_by = now, actor
 
 
 def _supplement(case, actor, payload):
@@ -172,8 +180,6 @@ def _supplement(case, actor, payload):
 
 
 def _accept(case, actor, payload):
-    if case.site_id != actor.site_id:
-        raise Forbidden(_("只能受理本场所的办件"))
     lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
     if lacking:
         raise Conflict(
@@ -181,6 +187,7 @@ def _accept(case, actor, payload):
             code="materials_incomplete",
             fields={"materials": [m.code for m in lacking]},
         )
+    _mark_checked(list(case.materials.all()), actor)  # accepting is judging what was handed in 合格
     now = timezone.now()
     today = timezone.localtime(now).date()
     due, provisional = add_workdays(today, case.committed_days)
@@ -201,21 +208,11 @@ def _reject(case, actor, payload):
 
 
 def _review(case, actor, payload):
-    if actor.role == Role.CLERK and not (case.item_version.window_reviews and case.site_id == actor.site_id):
-        raise Forbidden(_("该事项未授权窗口审核"))
-    _require_department(case, actor)
     opinion = _text(payload, "opinion", _("审核意见"))
     return opinion, {}
 
 
 def _decide(case, actor, payload):
-    version = case.item_version
-    if actor.role == Role.CLERK and not (version.window_decides and case.site_id == actor.site_id):
-        raise Forbidden(_("该事项未授权窗口决定"))
-    if case.state == State.ACCEPTED and not (version.window_decides or version.is_instant):
-        raise Conflict(_("该事项须先经审核再作决定"), code="review_required",
-                       fields={"state": case.state, "allowed_actions": allowed_actions(case.state)})
-    _require_department(case, actor)
     result = payload.get("result")
     if result not in Result.values:
         raise ServiceError(_("请选择办理结果"), fields={"result": _("应为 approve 或 deny")})
@@ -227,47 +224,11 @@ def _decide(case, actor, payload):
     case.actual_workdays = max(0, workdays_between(case.accepted_on, today) - case.suspended_workdays)
     data = {"result": result, "actual_workdays": case.actual_workdays}
     if result == Result.APPROVE:
-        data.update(_issue_results(case, actor))
+        data.update(issue_results(case, actor))
     return reason, data
 
 
-def _issue_results(case, actor) -> dict:
-    """Licence for an approving decision; the enterprise registration when a 五证合一 bundle completes."""
-    from onewindow.licences import services as licences
-    from onewindow.licences.models import EnterpriseType
-
-    out = {}
-    version = case.item_version
-    filing = case.bundle_filing
-    five_in_one = filing is not None and filing.bundle.issues_uscc
-    if version.licence_type_id and not (five_in_one and version.licence_type.code == "YYZZ"):
-        lic = licences.issue_licence(
-            licence_type=version.licence_type, holder_kind=case.applicant_kind, holder_name=case.applicant_name,
-            holder_id=case.applicant_id, department=case.department, case_number=case.number, actor=actor,
-        )
-        out["licence"] = lic.number
-    if five_in_one:
-        siblings = Case.objects.filter(bundle_filing=filing).exclude(pk=case.pk)
-        if not siblings.exclude(state__in=[State.CONCLUDED, State.DELIVERED], result=Result.APPROVE).exists():
-            info = filing.data or {}
-            reg = licences.register_enterprise(
-                name=info.get("enterprise_name") or case.applicant_name,
-                enterprise_type=info.get("enterprise_type", EnterpriseType.LLC),
-                legal_representative=info.get("legal_representative", ""),
-                registered_capital=str(info.get("registered_capital", "")),
-                address=info.get("address", ""),
-                division_code=filing.site.region_id[:6],
-                case_number=filing.number,
-                actor=actor,
-            )
-            filing.uscc = reg.uscc
-            filing.save(update_fields=["uscc"])
-            out["uscc"] = reg.uscc
-    return out
-
-
 def _suspend(case, actor, payload):
-    _require_department(case, actor)
     reason = _text(payload, "reason", _("挂起理由"))
     kind = payload.get("kind")
     if kind not in SuspendKind.values:
@@ -278,7 +239,6 @@ def _suspend(case, actor, payload):
 
 
 def _resume(case, actor, payload):
-    _require_department(case, actor)
     today = _today()
     paused = max(0, workdays_between(case.suspended_on, today))
     case.suspended_workdays += paused
@@ -292,7 +252,6 @@ def _resume(case, actor, payload):
 
 
 def _extend(case, actor, payload):
-    _require_department(case, actor)
     days = payload.get("days")
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
         raise ServiceError(_("延期天数应为正整数"), fields={"days": _("正整数（工作日）")})
@@ -313,8 +272,6 @@ def _deliver(case, actor, payload):
     method = payload.get("method")
     if method not in DeliveryMethod.values:
         raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
-    if case.site_id != actor.site_id:
-        raise Forbidden(_("只能送达本场所的办件"))
     case.delivered_at, case.delivery_method = timezone.now(), method
     return "", {"method": method}
 

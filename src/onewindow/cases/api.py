@@ -71,6 +71,20 @@ def get_bundle(request, number: str):
     return bundle_dict(selectors.get_bundle_for(request.user, number), request.user)
 
 
+@router.post("/bundles/{number}/accept", response=dict, summary="Accept every waiting part of a bundle (一件事) at once")
+def accept_bundle(request, number: str):
+    filing = services.accept_bundle(number, request.user)
+    return bundle_dict(filing, request.user)
+
+
+@router.get("/bundles/{number}/slip.pdf", summary="The bundle's one acceptance slip (受理通知书) PDF")
+def bundle_slip_pdf(request, number: str):
+    from .documents import bundle_slip_pdf as render
+
+    filing = selectors.get_bundle_for(request.user, number)
+    return _pdf(render(filing), f"slip-{filing.number}.pdf")
+
+
 @router.get("/{number}", response=dict, summary="One case with its events")
 def get_case(request, number: str):
     return case_dict(selectors.get_case_for(request.user, number), with_events=True)

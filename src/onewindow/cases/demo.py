@@ -14,6 +14,7 @@ from onewindow.catalog.models import Bundle
 from onewindow.core.errors import ServiceError
 
 from . import services
+from .filing import issues_business_licence
 from .models import Case
 from .page_selectors import current_versions
 
@@ -81,15 +82,20 @@ def load(stdout=None) -> int:
             provided = [] if target in ("submitted", "pending_materials") and i % 2 == 0 else [m.code for m in materials]
             if target == "pending_materials" and not materials:
                 target = "submitted"
+            data = dict(DEMO)
+            if issues_business_licence(version):  # 企业设立登记: the licence goes to the enterprise named here
+                data.update(enterprise_name=f"宿州市示范{'一二三四五六七八九十'[i % 10]}号商贸有限公司",
+                            legal_representative=APPLICANTS[i % 2]["name"], registered_capital="50万元",
+                            address="宿州市埇桥区汴河中路1号（演示地址）")
             case = services.file_case(item=version.item.code, applicant=APPLICANTS[i % 2], channel="window",
-                                      materials=provided, actor=clerk, data=dict(DEMO))
+                                      materials=provided, actor=clerk, data=data)
             _take_to(case, target, materials, clerk, reviewer, approver)
             created += 1
         bundle = Bundle.objects.filter(name__contains="开办企业").order_by("code").first()
         if bundle is not None:
             try:
                 with transaction.atomic():
-                    keys = [e["key"] for e in services.bundle_materials(bundle)]
+                    keys = [e["key"] for e in services.bundle_materials(bundle) if not e["issued_in_bundle"]]
                     filing = services.file_bundle(
                         bundle=bundle.code, applicant=APPLICANTS[0], channel="window", materials=keys,
                         actor=clerk, data={**DEMO, "enterprise_name": "宿州市示范商贸有限公司",

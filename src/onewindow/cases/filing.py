@@ -27,6 +27,7 @@ from .models import (
 )
 from .recording import announce, append_event, snapshot
 
+BUSINESS_LICENCE = "YYZZ"  # 营业执照: issued by 企业设立登记 (五证合一) to the enterprise it registers
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
@@ -104,7 +105,22 @@ def _resolve_version(item_code: str) -> ItemVersion:
     return version
 
 
-def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) -> list[CaseMaterial]:
+def _require_complete(rows: list[CaseMaterial]) -> None:
+    """Online, as at the window: every required material uploaded, covered by the applicant's
+    e-licence (免提交) or issued by the bundle itself; otherwise nothing is filed."""
+    lacking = [r for r in rows if r.required and r.status == MaterialStatus.MISSING]
+    if lacking:
+        raise ServiceError(
+            _("申请材料不齐全，请上传：%(materials)s") % {"materials": _("、").join(r.name for r in lacking)},
+            code="materials_incomplete",
+            fields={f"m_{r.code}": _("必要材料，请上传") for r in lacking},
+        )
+
+
+def _material_rows(version: ItemVersion, provided: list[str], holder_id: str,
+                   awaiting=frozenset()) -> list[CaseMaterial]:
+    """One row per material of the item: provided, covered by a licence the holder has (免提交),
+    awaiting a licence type in `awaiting` (issued by another part of the same bundle), or missing."""
     from onewindow.licences.selectors import licences_of_holder
 
     if provided is None:
@@ -128,6 +144,8 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) ->
             status, number = MaterialStatus.PROVIDED, ""
         elif m.licence_type_id and m.licence_type.code in held:
             status, number = MaterialStatus.LICENCE, held[m.licence_type.code]
+        elif m.licence_type_id and m.licence_type.code in awaiting:
+            status, number = MaterialStatus.AWAITING, ""
         else:
             status, number = MaterialStatus.MISSING, ""
         rows.append(CaseMaterial(code=m.code, name=m.name, required=m.required, status=status, licence_number=number))
@@ -137,9 +155,11 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) ->
 
 
 def _create_case(*, version, applicant, channel, materials, actor, site, data, authorisation, green_channel,
-                 bundle_filing=None, number=None, now=None) -> Case:
+                 bundle_filing=None, number=None, now=None, awaiting=frozenset()) -> Case:
     now = now or timezone.now()
-    rows = _material_rows(version, materials, applicant["id"])
+    rows = _material_rows(version, materials, applicant["id"], awaiting=awaiting)
+    if channel == Channel.ONLINE:
+        _require_complete(rows)
     if number is None:
         number = numbering.next_number(site.region_id, timezone.localtime(now).date())
     user = actor if getattr(actor, "role", None) == Role.APPLICANT else None
@@ -193,26 +213,56 @@ def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] 
     version = _resolve_version(item)
     person = _validate_applicant(applicant)
     _check_self_filing(actor, person)
+    if issues_business_licence(version):
+        data = _enterprise_data(data)  # the licence goes to the enterprise named here, not the applicant
     recv = _receiving_site(actor, channel, version, site)
     return _create_case(version=version, applicant=person, channel=channel, materials=materials or [],
                         actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=green_channel)
 
 
+def issues_business_licence(version: ItemVersion) -> bool:
+    return bool(version.licence_type_id) and version.licence_type.code == BUSINESS_LICENCE
+
+
+def bundle_products(versions, bundle: Bundle) -> set[str]:
+    """Licence types the bundle itself issues, new to the applicant: its items' results (and the
+    营业执照 of 五证合一), except a type the issuing item itself asks for — 不动产转移登记 asks for the
+    existing 不动产权证书 and issues a new one, so the parts that need the certificate need the old one."""
+    from onewindow.catalog.models import Material
+
+    produced = {v.pk: v.licence_type.code for v in versions if v.licence_type_id}
+    consumed = set(Material.objects.filter(version_id__in=produced, licence_type__isnull=False)
+                   .values_list("version_id", "licence_type__code"))
+    products = {code for pk, code in produced.items() if (pk, code) not in consumed}
+    if bundle.issues_uscc:
+        products.add(BUSINESS_LICENCE)
+    return products
+
+
 def bundle_materials(bundle: Bundle) -> list[dict]:
     """The bundle's materials asked once: the same licence type or the same name is one material.
+    A licence the bundle itself issues (出生医学证明 for 出生登记, 营业执照 for 印章刻制 …) is not asked
+    from the applicant: its entry says `issued_in_bundle` and is not required.
 
-    Returns [{"key", "name", "required", "items": [(item code, material code), …]}].
+    Returns [{"key", "name", "required", "issued_in_bundle", "items": [(item code, material code), …]}].
     """
     shared: dict[str, dict] = {}
+    versions = []
     for bi in bundle.bundle_items.select_related("item").order_by("order"):
-        version = bi.item.versions.filter(is_current=True).first()
+        version = bi.item.versions.filter(is_current=True).select_related("licence_type").first()
         if version is None:
             continue
+        versions.append(version)
         for m in version.materials.select_related("licence_type"):
             key = f"L:{m.licence_type.code}" if m.licence_type_id else f"N:{m.name.strip()}"
             entry = shared.setdefault(key, {"key": key, "name": m.name, "required": False, "items": []})
             entry["required"] = entry["required"] or m.required
             entry["items"].append((bi.item.code, m.code))
+    products = bundle_products(versions, bundle)
+    for entry in shared.values():
+        entry["issued_in_bundle"] = entry["key"].startswith("L:") and entry["key"][2:] in products
+        if entry["issued_in_bundle"]:
+            entry["required"] = False
     return list(shared.values())
 
 
@@ -261,6 +311,8 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     unknown = sorted(given - keys)
     if unknown:
         raise ServiceError(_("未知材料：%(unknown)s") % {"unknown": _("、").join(unknown)}, fields={"materials": _("不属于该一件事")})
+    # what the bundle itself issues cannot be handed in: it is awaited (a tick for it is not a licence)
+    given -= {e["key"] for e in shared if e["issued_in_bundle"]}
     if b.issues_uscc:
         data = _enterprise_data(data)
     versions = []
@@ -281,10 +333,12 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
         if e["key"] in given:
             for item_code, mat_code in e["items"]:
                 provided_by_item.setdefault(item_code, []).append(mat_code)
+    products = bundle_products(versions, b)
     for v in versions:
+        own = {v.licence_type.code} if v.licence_type_id else set()
         _create_case(version=v, applicant=person, channel=channel, materials=provided_by_item.get(v.item.code, []),
                      actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=False,
-                     bundle_filing=filing, now=now)
+                     bundle_filing=filing, now=now, awaiting=frozenset(products - own))
     record(actor=actor, action="bundle.file", obj_type="bundle_filing", obj_id=filing.number,
            after={"bundle": b.code, "cases": len(versions)}, site_code=recv.code)
     return filing

@@ -92,6 +92,7 @@ def payload_for(action: str, form: forms.Form, post) -> dict:
     if action == "notice":
         missing = post.getlist("missing")
         data["missing"] = missing
+        data["accepted"] = post.getlist("accepted")
         data["reasons"] = {c: post.get(f"reason_{c}", "").strip() for c in missing if post.get(f"reason_{c}", "").strip()}
         data.setdefault("note", "")
     elif action == "supplement":

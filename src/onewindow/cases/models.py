@@ -199,6 +199,9 @@ class MaterialStatus(models.TextChoices):
     LICENCE = "licence", _("免提交（电子证照）")
     MISSING = "missing", _("缺少")
     FAULTY = "faulty", _("需补正")
+    # A licence that another part of the same bundle (一件事) issues: never asked from the applicant,
+    # filled in (status licence) when that part concludes.
+    AWAITING = "awaiting", _("待同一件事签发")
 
 
 class CaseMaterial(models.Model):
@@ -209,6 +212,10 @@ class CaseMaterial(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=MaterialStatus.choices)
     licence_number = models.CharField(_("电子证照编号"), max_length=60, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # The clerk's verdict on what was handed in: accepted (合格) at the pre-review or at acceptance.
+    checked_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核验人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("办件材料")

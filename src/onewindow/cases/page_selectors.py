@@ -62,7 +62,8 @@ def bundle_checklist(bundle: Bundle, held: dict) -> list[dict]:
     for e in bundle_materials(bundle):
         lic = held.get(e["key"][2:]) if e["key"].startswith("L:") else None
         rows.append({"key": e["key"], "name": e["name"], "required": e["required"], "form": "",
-                     "copies": None, "licence": lic, "items": len(e["items"])})
+                     "copies": None, "licence": lic, "items": len(e["items"]),
+                     "issued_in_bundle": e["issued_in_bundle"] and not lic})
     return rows
 
 
@@ -102,8 +103,50 @@ def days_left(rows, today: datetime.date | None = None) -> list:
 
 
 def case_for_page(case: Case) -> dict:
+    """The case page's parts; each material carries `files`, the uploads handed in for it (newest
+    last), so that the clerk judges what the applicant actually sent."""
+    materials = list(case.materials.select_related("checked_by").all())
+    files: dict[str, list] = {}
+    for up in case.uploads.select_related("uploaded_by").order_by("id"):  # portal.Upload
+        files.setdefault(up.material_code, []).append(up)
+    for m in materials:
+        m.files = files.get(m.code, [])
     return {
-        "materials": list(case.materials.all()),
+        "authorisation_files": files.get("AUTH", []),  # the agency's 授权委托书 (agency.services)
+        "materials": materials,
         "notices": list(case.notices.select_related("issued_by").order_by("kind", "seq")),
         "events": list(case.events.order_by("seq")),
     }
+
+
+def bundle_parts(filing) -> list[Case]:
+    return list(Case.objects.filter(bundle_filing=filing).select_related("item_version", "site")
+                .prefetch_related("materials").order_by("pk"))
+
+
+def bundle_acceptable(parts, user) -> bool:
+    """Whether the bundle page offers 受理: a part still submitted that this user may accept."""
+    from .rules import can_perform
+
+    return any(c.state == "submitted" and can_perform(c, "accept", user) for c in parts)
+
+
+def bundle_licences(filing, parts) -> list:
+    """Licences issued by the bundle and its parts (the 营业执照 carries the bundle's number)."""
+    from onewindow.licences.models import Licence
+
+    numbers = [filing.number, *(c.number for c in parts)]
+    return list(Licence.objects.filter(case_number__in=numbers).select_related("licence_type").order_by("pk"))
+
+
+def licence_of(licence_id: int, case_numbers: list[str]):
+    from onewindow.licences.models import Licence
+
+    return (Licence.objects.filter(pk=licence_id, case_number__in=case_numbers)
+            .select_related("licence_type", "department").first())
+
+
+def case_licences(case) -> list:
+    from onewindow.licences.models import Licence
+
+    return list(Licence.objects.filter(case_number=case.number).select_related("licence_type").order_by("pk"))

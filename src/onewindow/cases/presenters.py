@@ -8,7 +8,8 @@ from onewindow.workdays.selectors import workdays_between
 
 from .models import Case
 
-EVENT_LABELS = {"file": _("提交申请"), "notice_refused": _("告知被拒（一次性告知规则）")}
+EVENT_LABELS = {"file": _("提交申请"), "notice_refused": _("告知被拒（一次性告知规则）"),
+                "licence_received": _("收到同一件事签发的证照"), "due_moved": _("工作日历调整，办结期限随之调整")}
 
 
 def event_label(action: str) -> str:

@@ -7,7 +7,8 @@ an audit entry. Deadlines are computed by `workdays` and stored on the case.
 """
 
 from .actions import perform
+from .bundles import accept_bundle
 from .filing import bundle_materials, file_bundle, file_case
 from .signals import case_changed
 
-__all__ = ["bundle_materials", "case_changed", "file_bundle", "file_case", "perform"]
+__all__ = ["accept_bundle", "bundle_materials", "case_changed", "file_bundle", "file_case", "perform"]

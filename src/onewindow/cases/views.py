@@ -5,6 +5,7 @@ page with the matching HTTP status, never a 500."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,15 +14,18 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.access import require_role
 from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound, ServiceError
+from onewindow.licences.documents import licence_pdf
 
 from . import page_selectors as ps
 from . import services
-from .filing import ENTERPRISE_FIELDS
+from .documents import bundle_slip_pdf, inline_file
+from .filing import ENTERPRISE_FIELDS, issues_business_licence
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
 from .models import MaterialStatus, State
 from .presenters import bundle_dict, event_label
+from .rules import offered_actions
 from .selectors import get_bundle_for, get_case_for
-from .transitions import TRANSITIONS, allowed_actions
+from .transitions import TRANSITIONS
 
 STATE_LABELS = dict(State.choices)
 
@@ -85,13 +89,13 @@ def window(request):
         messages.error(request, _("申请人信息有误，请检查标红的项目"))
         return _workbench(request, form=form, version=version, bundle=bundle, provided=provided, status=400)
     try:
+        data = None
+        if (bundle is not None and bundle.issues_uscc) or (version is not None and issues_business_licence(version)):
+            data = {k: request.POST.get(k, "").strip() for k in [*ENTERPRISE_FIELDS, "enterprise_type"]}
         if version is not None:
             case = services.file_case(item=version.item.code, applicant=form.applicant(), channel="window",
-                                      materials=provided, actor=request.user)
+                                      materials=provided, actor=request.user, data=data)
         else:
-            data = None
-            if bundle.issues_uscc:
-                data = {k: request.POST.get(k, "").strip() for k in [*ENTERPRISE_FIELDS, "enterprise_type"]}
             filing = services.file_bundle(bundle=bundle.code, applicant=form.applicant(), channel="window",
                                           materials=provided, actor=request.user, data=data)
     except ServiceError as exc:
@@ -151,7 +155,7 @@ def desk(request):
 
 
 def _visible_actions(case, user) -> list[str]:
-    return [a for a in allowed_actions(case.state) if user.role in TRANSITIONS[a].roles]
+    return offered_actions(case, user)
 
 
 def _case_context(request, case, bound=None):
@@ -168,12 +172,15 @@ def _case_context(request, case, bound=None):
     return {
         "case": case,
         "materials": parts["materials"],
+        "authorisation_files": parts["authorisation_files"],
         "notices": parts["notices"],
         "events": events,
         "actions": actions,
         "lacking": [m for m in parts["materials"] if m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)],
         "has_slip": case.accepted_on is not None,
         "has_notice": bool(parts["notices"]),
+        "licences": ps.bundle_licences(case.bundle_filing, [case]) if case.bundle_filing_id
+        else ps.case_licences(case),
     }
 
 
@@ -188,6 +195,19 @@ def case_page(request, number):
     except NotFound as exc:
         return _not_found(request, exc.message)
     return render(request, "cases/case.html", _case_context(request, case))
+
+
+@staff_page()
+def case_file(request, number, upload_id):
+    """An uploaded material, inline (PDF or image) for staff in scope; anyone else 404."""
+    try:
+        case = get_case_for(request.user, number)
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    up = case.uploads.filter(pk=upload_id).first()
+    if up is None:
+        return _not_found(request, _("文件不存在或无权查看"))
+    return inline_file(up)
 
 
 @require_POST
@@ -217,10 +237,70 @@ def case_act(request, number, action):
 # ---------------------------------------------------------------- bundles
 
 
+def _bundle_context(request, filing):
+    b = bundle_dict(filing, request.user)
+    parts = ps.bundle_parts(filing)
+    return {"filing": filing, "b": b, "can_accept": ps.bundle_acceptable(parts, request.user),
+            "has_slip": any(c.accepted_on for c in parts), "licences": ps.bundle_licences(filing, parts)}
+
+
 @staff_page()
 def bundle_page(request, number):
     try:
         filing = get_bundle_for(request.user, number)
     except NotFound as exc:
         return _not_found(request, exc.message)
-    return render(request, "cases/bundle.html", {"filing": filing, "b": bundle_dict(filing, request.user)})
+    return render(request, "cases/bundle.html", _bundle_context(request, filing))
+
+
+@require_POST
+@staff_page(Role.CLERK)
+def bundle_accept(request, number):
+    try:
+        filing = services.accept_bundle(number, request.user)
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        filing = get_bundle_for(request.user, number)
+        return render(request, "cases/bundle.html", _bundle_context(request, filing), status=exc.status)
+    messages.success(request, _("已受理一件事 %(number)s，各部门并联办理") % {"number": filing.number})
+    return redirect("cases:bundle", number=filing.number)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(content, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="{filename}"'
+    return resp
+
+
+@staff_page()
+def bundle_slip(request, number):
+    try:
+        filing = get_bundle_for(request.user, number)
+        return _pdf_response(bundle_slip_pdf(filing), f"slip-{filing.number}.pdf")
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:bundle", number=number)
+
+
+@staff_page()
+def licence_file(request, number, licence_id):
+    """A licence issued by this case or bundle, as a PDF, for whoever may see the case or bundle."""
+    try:
+        try:
+            source = get_case_for(request.user, number)
+            parts = [source]
+            if source.bundle_filing_id:  # the 营业执照 of 五证合一 carries the bundle's number
+                number = source.bundle_filing.number
+        except NotFound:
+            source = get_bundle_for(request.user, number)
+            parts = ps.bundle_parts(source)
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    lic = ps.licence_of(licence_id, [number, *(c.number for c in parts)])
+    if lic is None:
+        return _not_found(request, _("证照不存在或无权查看"))
+    return _pdf_response(licence_pdf(lic), f"{lic.number}.pdf")

@@ -40,6 +40,22 @@ def online_item(code: str) -> ItemVersion:
     return v
 
 
+def apply_materials(version, user) -> list:
+    """The item's materials for the online form; `licence` is the number of the applicant's valid
+    e-licence that covers a material (免提交: no upload asked), else None."""
+    from onewindow.licences.selectors import licences_of_holder
+
+    holder = user.uscc if user.applicant_kind == "org" else user.id_number
+    held = {}
+    if holder:
+        for lic in licences_of_holder(holder).select_related("licence_type"):
+            held.setdefault(lic.licence_type.code, lic.number)
+    materials = list(version.materials.select_related("licence_type").order_by("order", "id"))
+    for m in materials:
+        m.licence = held.get(m.licence_type.code) if m.licence_type_id else None
+    return materials
+
+
 def my_cases(user) -> QuerySet:
     return (case_selectors.cases_visible_to(user).select_related("item_version", "department")
             .order_by("-submitted_at", "-id"))

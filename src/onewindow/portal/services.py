@@ -224,6 +224,21 @@ def inspect_file(f, field: str) -> tuple[bytes, str, str]:
     raise ServiceError(_("文件类型不受支持：%(name)s") % {"name": f.name}, fields={field: _("仅支持 PDF、JPG、PNG 文件")})
 
 
+def sort_files(files: dict) -> tuple[list, dict]:
+    """Check every file, not only up to the first refusal: (the files that passed, {field: reason})."""
+    good, errors = [], {}
+    for code, items in (files or {}).items():
+        for f in items if isinstance(items, list | tuple) else [items]:
+            try:
+                data, ctype, ext = inspect_file(f, f"m_{code}")
+            except ServiceError as exc:
+                detail = exc.fields.get(f"m_{code}")
+                errors[f"m_{code}"] = f"{exc.message}（{detail}）" if detail else exc.message
+                continue
+            good.append((code, f, data, ctype, ext))
+    return good, errors
+
+
 def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
     out = []
     for code, items in (files or {}).items():
@@ -231,6 +246,11 @@ def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
             data, ctype, ext = inspect_file(f, f"m_{code}")
             out.append((code, f, data, ctype, ext))
     return out
+
+
+def store_uploads(case, user, checked) -> list[Upload]:
+    """Store checked files [(code, file, data, ctype, ext)] as the case's uploads (also the agency's 委托书)."""
+    return _store(case, user, checked)
 
 
 def _store(case, user, checked) -> list[Upload]:

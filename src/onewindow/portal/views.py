@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.access import require_role
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
+from onewindow.cases.documents import inline_file
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
@@ -18,7 +19,7 @@ from onewindow.core.errors import NotFound, ServiceError
 from onewindow.licences.selectors import licences_of_holder
 from onewindow.ratings.selectors import rating_of
 
-from . import selectors, services, tracking
+from . import selectors, services, staging, tracking
 
 
 def home(request):
@@ -59,26 +60,57 @@ def hall(request):
     return render(request, "portal/hall.html", context)
 
 
+ENTERPRISE_KEYS = ("enterprise_name", "enterprise_type", "legal_representative", "registered_capital", "address")
+
+
 @applicant_required
 def apply(request, code):
+    """The online application form: each material uploaded, or 免提交 when the applicant holds the
+    e-licence that covers it. A refused file returns the form with the files that passed kept."""
     try:
         version = selectors.online_item(code)
     except NotFound:
         raise Http404 from None
-    materials = list(version.materials.all())
     user = request.user
+    materials = selectors.apply_materials(version, user)
+    codes = {m.code for m in materials}
     error = None
     phone = request.POST.get("phone", user.phone) if request.method == "POST" else user.phone
+    enterprise = version.licence_type_id is not None and version.licence_type.code == "YYZZ"
+    kept = staging.kept(request.session, request.POST.getlist("kept"), codes) if request.method == "POST" else []
     if request.method == "POST":
+        new = _files(request, codes)
+        # a new upload for a material replaces what was kept for it
+        replaced = [k["token"] for k in kept if k["code"] in new]
+        kept = [k for k in kept if k["code"] not in new]
+        good, refused = services.sort_files(new)
+        data = {"note": request.POST.get("note", "")[:500]}
+        if enterprise:
+            data.update({k: request.POST.get(k, "").strip() for k in ENTERPRISE_KEYS})
         try:
-            case = services.apply_online(user=user, item=code, files=_files(request, [m.code for m in materials]),
-                                         phone=phone, data={"note": request.POST.get("note", "")[:500]})
+            if refused:
+                raise ServiceError(_("有文件未通过检查，请重新选择标出的文件；其他文件已保留"), fields=refused)
+            files = staging.as_files(kept)
+            for c, f, *_rest in good:
+                files.setdefault(c, []).append(f)
+            for fs in files.values():
+                for f in fs:
+                    f.seek(0)
+            case = services.apply_online(user=user, item=code, files=files, phone=phone, data=data)
         except ServiceError as exc:
             error = exc
+            staging.discard(request.session, replaced)
+            kept = kept + staging.stage(request.session, good)
         else:
+            staging.discard(request.session, [k["token"] for k in kept] + replaced)
             messages.success(request, _("申请已提交，办件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code})
             return redirect("hall-case", number=case.number)
-    context = {"version": version, "materials": materials, "phone": phone, "error": error,
+    kept_codes = {k["code"] for k in kept}
+    for m in materials:
+        m.kept = [k for k in kept if k["code"] == m.code]
+        m.error = (error.fields.get(f"m_{m.code}") if error else None)
+    context = {"version": version, "materials": materials, "phone": phone, "error": error, "enterprise": enterprise,
+               "post": request.POST if request.method == "POST" else {}, "kept_codes": kept_codes,
                "max_mb": services.max_upload_bytes() // (1024 * 1024)}
     return render(request, "portal/apply.html", context, status=400 if error else 200)
 
@@ -144,13 +176,12 @@ def withdraw(request, number):
 
 @login_required
 def download(request, upload_id):
-    """An uploaded file, byte for byte; only for the owner and staff in scope (else 404)."""
+    """An uploaded file, byte for byte and inline; only for the owner and staff in scope (else 404)."""
     try:
         up = selectors.visible_upload(request.user, upload_id)
     except NotFound:
         raise Http404 from None
-    return FileResponse(up.file.open("rb"), as_attachment=True, filename=up.original_name,
-                        content_type=up.content_type)
+    return inline_file(up)
 
 
 def track_page(request):

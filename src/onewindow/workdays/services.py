@@ -17,6 +17,7 @@ from onewindow.core.errors import ServiceError
 
 from . import schedule
 from .models import CalendarDay, CalendarYear, DayKind
+from .signals import day_changed
 
 WORKING_KINDS = {DayKind.WORKDAY, DayKind.MAKEUP}
 WEEKDAY_KINDS = {DayKind.WORKDAY, DayKind.HOLIDAY}
@@ -67,7 +68,8 @@ def set_day(day: date, is_workday: bool, kind: str, name: str = "", actor=None) 
     """Change one day of the calendar (e.g. enter a newly published holiday or make-up day).
 
     When the day switches between working and not, the ordinal of that day and of every
-    later day moves by one, in a single UPDATE ... SET ordinal = ordinal ± 1.
+    later day moves by one, in a single UPDATE ... SET ordinal = ordinal ± 1, and `day_changed`
+    is sent so that the open cases' due dates follow (the returned day's `cases_moved` says how many).
     """
     name = (name or "").strip()
     if len(name) > 30:
@@ -79,13 +81,18 @@ def set_day(day: date, is_workday: bool, kind: str, name: str = "", actor=None) 
     before = _snapshot(current)
     delta = int(bool(is_workday)) - int(current.is_workday)
     CalendarDay.objects.filter(date=day).update(kind=kind, is_workday=bool(is_workday), name=name)
+    moved = 0
     if delta:
         CalendarDay.objects.filter(date__gte=day).update(ordinal=F("ordinal") + delta)
+        # Deadlines follow the calendar, in this same transaction (ADR 0150): the due dates of the
+        # open cases whose clock spans the day move by one working day.
+        moved = sum(r or 0 for _rcv, r in day_changed.send(sender=CalendarDay, day=day, delta=delta, actor=actor))
     current.refresh_from_db()
     if _snapshot(current) == before:
         return current
     record(actor=actor, action="workdays.set_day", obj_type="workdays.CalendarDay", obj_id=day.isoformat(),
-           before=before, after=_snapshot(current))
+           before=before, after={**_snapshot(current), "cases_moved": moved})
+    current.cases_moved = moved
     return current
 
 

@@ -1,8 +1,12 @@
 """全程代理, the station dashboard, network volume and major projects."""
 
 import datetime
+import hashlib
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
 
 from onewindow.accounts.models import Role, User
 from onewindow.agency import selectors, services
@@ -125,11 +129,39 @@ def test_filing_form(client):
     resp = client.post("/agency/file/", form)
     assert resp.status_code == 400 and Case.objects.count() == 0
     form["authorisation"] = AUTH
+    resp = client.post("/agency/file/", form)  # the signed 委托书 is required as an upload
+    assert resp.status_code == 400 and Case.objects.count() == 0 and "授权委托书" in resp.content.decode()
+    signed = _pdf()
+    form["authorisation_file"] = SimpleUploadedFile("委托书.pdf", signed, content_type="application/pdf")
     resp = client.post("/agency/file/", form)
     assert resp.status_code == 302
     case = Case.objects.get()
+    assert resp["Location"] == f"/agency/cases/{case.number}/"
     assert case.authorisation == AUTH and case.channel == "agency"
     assert sorted(case.materials.filter(status="provided").values_list("code", flat=True)) == ["M01", "M03"]
+    up = case.uploads.get()
+    assert (up.material_code, up.original_name, up.sha256) == ("AUTH", "委托书.pdf", hashlib.sha256(signed).hexdigest())
+    page = client.get(resp["Location"]).content.decode()
+    assert case.query_code in page and f"/agency/cases/{case.number}/receipt.pdf" in page
+    r = client.get(f"/agency/cases/{case.number}/receipt.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages).replace(" ", "")
+    assert "代办回执" in text and case.number in text and case.query_code in text
+    assert f"/track/?number={case.number}&code={case.query_code}" in text  # the QR's target, also printed
+    # an agent of another site: 404
+    other = User.objects.create_user("agent_x", password="x", role=Role.AGENT, site=w.centre)
+    client.force_login(other)
+    assert client.get(f"/agency/cases/{case.number}/receipt.pdf").status_code == 404
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=200, height=200)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
 
 
 def test_network_volume_counts_by_county_and_station(client):

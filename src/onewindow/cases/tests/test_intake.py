@@ -216,5 +216,25 @@ def test_applicant_files_online_only_in_own_name():
     assert Case.objects.count() == 0
     with at(2026, 3, 2):
         case = services.file_case(item="SCJG-XK-0001", applicant=person(id_number=w.citizen2.id_number, name="李四"),
-                                  channel="online", actor=w.citizen2)
+                                  channel="online", actor=w.citizen2, materials=["M01", "M02", "M03"])
     assert case.applicant_user == w.citizen2
+
+
+@pytest.mark.django_db
+def test_online_filing_without_required_materials_is_refused():
+    """Online as at the window: the old code accepted an online application with none of its materials."""
+    w = make_world()
+    with pytest.raises(ServiceError) as exc:
+        services.file_case(item="SCJG-XK-0001", applicant=person(), channel="online", actor=w.citizen,
+                           materials=["M01"])
+    # M02, M03 required and neither given nor held as an e-licence; M04 is optional
+    assert set(exc.value.fields) == {"m_M02", "m_M03"} and exc.value.code == "materials_incomplete"
+    assert Case.objects.count() == 0
+    from onewindow.licences.services import issue_licence
+
+    lic = issue_licence(licence_type=w.id_card, holder_kind="person", holder_name="张三", holder_id=person()["id_number"],
+                        department=None)
+    with at(2026, 3, 2):
+        case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="online", actor=w.citizen,
+                                  materials=["M01", "M03"])
+    assert case.materials.get(code="M02").licence_number == lic.number  # 免提交

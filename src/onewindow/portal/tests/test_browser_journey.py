@@ -1,7 +1,8 @@
 """The real-browser journey: Debian's Chromium (headless, via Playwright) against the live app.
 
-A citizen applies online with one upload and one required material missing → the window
-issues a one-time notice → the citizen supplements online → the window accepts (the slip
+A citizen applies online with one required material missing → refused, the other file kept → adds
+it → the window opens the uploaded files, marks one 合格 and asks the other again in a one-time
+notice → the citizen supplements online → the window accepts (the slip
 appears) → the department reviews and approves → the citizen sees 已办结 and rates it.
 Each step is screenshotted to test-artifacts/journey/ (git-ignored); with
 ONEWINDOW_PUBLISH_SCREENSHOTS=1 a few are copied to docs/screenshots/journey-*.png.
@@ -11,11 +12,13 @@ import os
 import re
 
 import pytest
+from stdnum.cn import uscc as stdnum_uscc
 
 from onewindow.accounts import demo as accounts_demo
 from onewindow.cases.models import Case, Notice, State
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog.models import ItemVersion
+from onewindow.licences.models import Licence
 from onewindow.portal.models import Upload
 from onewindow.ratings.models import Rating
 from onewindow.regions import demo as regions_demo
@@ -61,15 +64,32 @@ def test_citizen_window_department_journey(world, live_server):
         window = new_page(browser, live_server.url)
         staff = new_page(browser, live_server.url)
 
-        # 1. The citizen applies online: M01 uploaded (a real PDF), M02 (required) left out.
+        # 1. The citizen applies online: M01 uploaded (a real PDF), M02 (required) left out: refused,
+        #    the form comes back with M01 kept; then M02 is added and the application goes in.
         login(citizen, "citizen1", next_url="/hall/")
         assert citizen.url == f"{live_server.url}/hall/"
         citizen.goto(f"/hall/apply/{ITEM}/")
         assert "个体工商户设立登记" in citizen.locator("h1").inner_text()
+        assert "MB" in citizen.locator("#field-M01 .limit").inner_text()  # the limit beside the field
         citizen.set_input_files("input[name=m_M01]", files=[
             {"name": "登记申请书.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
+        citizen.fill("input[name=enterprise_name]", "宿州市埇桥区张三便利店")
+        citizen.select_option("select[name=enterprise_type]", "个体工商户")
+        citizen.fill("input[name=legal_representative]", "张三")
+        citizen.fill("input[name=registered_capital]", "5")
+        citizen.fill("input[name=address]", "宿州市埇桥区汴河中路2号")
         citizen.fill("textarea[name=note]", "浏览器端到端测试")
         shot(citizen, "01-apply")
+        with citizen.expect_navigation():
+            citizen.click("form button[type=submit]")
+        assert citizen.url.endswith(f"/hall/apply/{ITEM}/")
+        assert "经营者身份证明" in citizen.locator(".error").inner_text()
+        assert "已保留：登记申请书.pdf" in citizen.locator("#field-M01").inner_text()
+        assert Case.objects.count() == 0
+        shot(citizen, "01b-apply-refused")
+        citizen.set_input_files("input[name=m_M02]", files=[
+            {"name": "身份证.png", "mimeType": "image/png", "buffer": png_bytes(4, 3)}])
+        citizen.select_option("select[name=enterprise_type]", "个体工商户")
         with citizen.expect_navigation():
             citizen.click("form button[type=submit]")
         m = re.search(r"/hall/cases/([^/]+)/$", citizen.url)
@@ -85,25 +105,43 @@ def test_citizen_window_department_journey(world, live_server):
         assert case.site.code == "SZ-CENTRE"
         assert case.applicant_id == "110102199101010078"
         statuses = dict(case.materials.values_list("code", "status"))
-        assert statuses["M01"] == "provided" and statuses["M02"] == "missing", statuses
-        assert list(Upload.objects.filter(case=case).values_list("material_code", "original_name")) == [
-            ("M01", "登记申请书.pdf")]
+        assert statuses["M01"] == "provided" and statuses["M02"] == "provided", statuses
+        assert sorted(Upload.objects.filter(case=case).values_list("material_code", "original_name")) == [
+            ("M01", "登记申请书.pdf"), ("M02", "身份证.png")]
 
-        # 2. The window finds it in its queue and issues a one-time notice for M02.
+        # 2. The window finds it in its queue, opens the uploaded files (网上预审), marks M01 合格 and
+        #    asks M02 again in the one-time notice.
         login(window, "window1", next_url="/window/")
         row = window.locator("tr", has=window.locator(f"a:text-is('{number}')"))
         assert "网上预审" in row.inner_text()
         with window.expect_navigation():
             row.locator(f"a:text-is('{number}')").click()
         assert window.locator("#case-state").inner_text() == "已提交"
+        m01 = window.locator("#material-M01")
+        pdf_up = Upload.objects.get(case=case, material_code="M01")
+        assert pdf_up.sha256 in m01.inner_text() and "张三" in m01.inner_text()
+        href = m01.locator("a.file-link").get_attribute("href")
+        answer = window.context.request.get(href)
+        assert answer.status == 200 and answer.body() == pdf_bytes()
+        assert answer.headers["content-type"] == "application/pdf"
+        assert answer.headers["content-disposition"].startswith("inline")
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        with window.context.expect_page() as popup:
+            window.locator("#material-M02 a.file-link").click()
+        image = popup.value
+        image.wait_for_load_state()
+        assert image.evaluate("document.images[0].naturalWidth") == 4  # the PNG the citizen sent, shown
+        image.close()
         form = _open_action(window, "notice")
-        assert form.locator("input[name=missing][value=M02]").is_checked()
+        form.locator("input[name=accepted][value=M01]").check()
+        form.locator("input[name=missing][value=M02]").check()
         assert not form.locator("input[name=missing][value=M01]").is_checked()
         form.locator("input[name=reason_M02]").fill("请上传经营者身份证明（身份证正反面）")
         shot(window, "03-window-notice")
         _submit(window, form)
         assert window.locator("#case-state").inner_text() == "待补正"
         assert "请上传经营者身份证明（身份证正反面）" in window.content()
+        assert window.locator("#material-M01 .material-checked").count() == 1
         assert window.locator("a", has_text="告知书（PDF）").count() == 1
 
         case.refresh_from_db()
@@ -139,8 +177,8 @@ def test_citizen_window_department_journey(world, live_server):
         assert case.state == State.SUBMITTED
         assert dict(case.materials.values_list("code", "status"))["M02"] == "provided"
         assert sorted(Upload.objects.filter(case=case).values_list("material_code", "original_name")) == [
-            ("M01", "登记申请书.pdf"), ("M02", "身份证.png")]
-        png = Upload.objects.get(case=case, material_code="M02")
+            ("M01", "登记申请书.pdf"), ("M02", "身份证.png"), ("M02", "身份证.png")]
+        png = Upload.objects.filter(case=case, material_code="M02").order_by("id").last()
         assert png.size == len(png_bytes(8, 5)) and png.content_type == "image/png"
 
         # 4. The window accepts; the acceptance slip appears and is a PDF.
@@ -181,6 +219,10 @@ def test_citizen_window_department_journey(world, live_server):
 
         case.refresh_from_db()
         assert (case.state, case.result) == (State.CONCLUDED, "approve")
+        # 个体工商户设立登记 issues the 营业执照 to the business named at filing, with its credit code
+        business = Licence.objects.get(case_number=number, licence_type__code="YYZZ")
+        assert (business.holder_kind, business.holder_name) == ("org", "宿州市埇桥区张三便利店")
+        assert stdnum_uscc.is_valid(business.holder_id) and business.holder_id.startswith("92")
         assert list(case.events.order_by("seq").values_list("action", "to_state")) == [
             ("file", "submitted"), ("notice", "pending_materials"), ("supplement", "submitted"),
             ("accept", "accepted"), ("review", "reviewed"), ("decide", "concluded")]

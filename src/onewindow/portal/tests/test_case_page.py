@@ -28,7 +28,7 @@ def test_supplement_form_offers_only_the_noticed_materials(client, _media):
     w, case = _applied(client)
     case_services.perform(case.number, "notice", w.clerk, {"missing": ["M03"], "reasons": {"M03": "缺少平面图"}})
     missing = set(CaseMaterial.objects.filter(case=case, status="missing").values_list("code", flat=True))
-    assert {"M02", "M03"} <= missing  # M02 is missing too, but the notice asks for M03 only
+    assert {"M03", "M04"} <= missing  # M04 is missing too, but the notice asks for M03 only
     page = client.get(f"/hall/cases/{case.number}/").content.decode()
     assert _file_inputs(page) == ["m_M03"]
     # a case without a notice has no supplement form at all

@@ -33,7 +33,7 @@ def test_online_application_with_uploads(client, _media):
         "submitted", "online", w.citizen.pk, "张三", "110102199101010078")
     assert case.number.startswith("34130020260302")
     status = dict(CaseMaterial.objects.filter(case=case).values_list("code", "status"))
-    assert status == {"M01": "provided", "M02": "missing", "M03": "provided", "M04": "missing"}
+    assert status == {"M01": "provided", "M02": "licence", "M03": "provided", "M04": "missing"}
     ups = {u.material_code: u for u in Upload.objects.filter(case=case)}
     assert set(ups) == {"M01", "M03"}
     assert ups["M03"].sha256 == hashlib.sha256(png).hexdigest() and ups["M03"].size == len(png)
