@@ -26,7 +26,7 @@ from .models import (
 )
 from .recording import announce, append_event, column_values, snapshot
 from .selectors import ACTION_RELATED, get_case_for
-from .transitions import PREVIOUS, SAME, TRANSITIONS, allowed_actions
+from .transitions import PREVIOUS, TRANSITIONS, allowed_actions, target_state
 
 
 class _Refusal(Exception):
@@ -79,10 +79,9 @@ def _perform_locked(number, action, actor, payload) -> Case:
     from_state = case.state
     handler = HANDLERS[action]
     note, data = handler(case, actor, payload)
+    case.state = target_state(action, from_state, case.state_before_suspension)
     if t.target == PREVIOUS:
-        case.state, case.state_before_suspension = case.state_before_suspension or State.ACCEPTED, ""
-    elif t.target != SAME:
-        case.state = t.target
+        case.state_before_suspension = ""
     changed = [name for name, value in column_values(case).items() if value != columns[name]]
     if changed:
         case.save(update_fields=changed)
