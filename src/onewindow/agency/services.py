@@ -14,6 +14,7 @@ from onewindow.accounts.models import Role
 from onewindow.audit.services import record
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import cases_visible_to
+from onewindow.cases.services import file_case
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Region
 
@@ -30,8 +31,6 @@ def _require(actor, *roles):
 def file_for_resident(*, agent, item: str, applicant: dict, materials: list[str], authorisation: str,
                       data: dict | None = None) -> Case:
     """An agent files at their station for a resident (全程代理). The authorisation text is required."""
-    from onewindow.cases.services import file_case
-
     _require(agent, Role.AGENT)
     if not (authorisation or "").strip():
         raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})

@@ -12,6 +12,8 @@ from django.utils.translation import override
 from onewindow.accounts.models import Role
 from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from onewindow.licences import services as licences
+from onewindow.licences.models import EnterpriseType
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
 from .models import (
@@ -232,9 +234,6 @@ def _decide(case, actor, payload):
 
 def _issue_results(case, actor) -> dict:
     """Licence for an approving decision; the enterprise registration when a 五证合一 bundle completes."""
-    from onewindow.licences import services as licences
-    from onewindow.licences.models import EnterpriseType
-
     out = {}
     version = case.item_version
     filing = case.bundle_filing

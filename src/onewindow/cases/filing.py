@@ -13,6 +13,10 @@ from onewindow.audit.services import record
 from onewindow.catalog.models import Bundle, ItemVersion
 from onewindow.catalog.selectors import current_versions
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.licences import services as licences
+from onewindow.licences.identifiers import validate_id_number, validate_uscc
+from onewindow.licences.models import EnterpriseType
+from onewindow.licences.selectors import licences_of_holder
 from onewindow.regions.models import Site, SiteKind, SiteLevel
 
 from . import numbering
@@ -31,8 +35,6 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def _validate_applicant(applicant: dict) -> dict:
-    from onewindow.licences.identifiers import validate_id_number, validate_uscc
-
     if not isinstance(applicant, dict):
         raise ServiceError(_("申请人信息缺失"), fields={"applicant": _("必填")})
     kind = applicant.get("kind")
@@ -105,8 +107,6 @@ def _resolve_version(item_code: str) -> ItemVersion:
 
 
 def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) -> list[CaseMaterial]:
-    from onewindow.licences.selectors import licences_of_holder
-
     if provided is None:
         provided = []
     if not isinstance(provided, list | tuple) or not all(isinstance(c, str) for c in provided):
@@ -226,9 +226,6 @@ ENTERPRISE_FIELDS = {
 
 def _enterprise_data(data) -> dict:
     """The registration data a 五证合一 bundle needs, checked at filing rather than at conclusion."""
-    from onewindow.licences import services as licences
-    from onewindow.licences.models import EnterpriseType
-
     data = dict(data or {})
     fields = {f"data.{k}": _("%(label)s必填") % {"label": label} for k, label in ENTERPRISE_FIELDS.items() if not str(data.get(k) or "").strip()}
     # Checked and stored the way licences.register_enterprise reads them at conclusion, so a filed
