@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import Role
+from onewindow.accounts.models import Role, User
 from onewindow.audit.services import record
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import cases_visible_to
@@ -21,14 +21,14 @@ from onewindow.regions.models import Region
 from .models import PROJECT_CODE_RE, Project, ProjectCase, ProjectLevel
 
 
-def _require(actor, *roles):
+def _require(actor: User, *roles):
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise Forbidden(_("需要登录"))
     if not (actor.is_superuser or actor.role in roles):
         raise Forbidden(_("当前角色无权执行该操作"))
 
 
-def file_for_resident(*, agent, item: str, applicant: dict, materials: list[str], authorisation: str,
+def file_for_resident(*, agent: User, item: str, applicant: dict, materials: list[str], authorisation: str,
                       data: dict | None = None) -> Case:
     """An agent files at their station for a resident (全程代理). The authorisation text is required."""
     _require(agent, Role.AGENT)
@@ -43,12 +43,12 @@ def _snapshot(p: Project) -> dict:
             "level": p.level, "region": p.region_id, "agent": p.agent.username if p.agent_id else None}
 
 
-def check_agent(agent) -> None:
+def check_agent(agent: User | None) -> None:
     if agent is not None and agent.role != Role.AGENT:
         raise ServiceError(_("全程代办员须为代办员角色"), fields={"agent": _("须为代办员")})
 
 
-def can_register_projects(user) -> bool:
+def can_register_projects(user: User) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.SUPERVISOR)))
 
 
@@ -82,8 +82,8 @@ def clean_project(*, code: str, name: str, investor: str, investment, level: str
 
 
 @transaction.atomic
-def create_project(*, code: str, name: str, investor: str, investment, level: str, region: str, actor,
-                   agent=None) -> Project:
+def create_project(*, code: str, name: str, investor: str, investment, level: str, region: str, actor: User,
+                   agent: User | None = None) -> Project:
     """Register a major project (administrators and supervisors)."""
     _require(actor, Role.ADMIN, Role.SUPERVISOR)
     values = clean_project(code=code, name=name, investor=investor, investment=investment, level=level,
@@ -102,7 +102,7 @@ def create_project(*, code: str, name: str, investor: str, investment, level: st
 
 
 @transaction.atomic
-def assign_agent(project: Project | str, agent, actor) -> Project:
+def assign_agent(project: Project | str, agent: User, actor: User) -> Project:
     """Name the project's full-service agent (全程代办员)."""
     _require(actor, Role.ADMIN, Role.SUPERVISOR)
     code = project.code if isinstance(project, Project) else project
@@ -119,7 +119,7 @@ def assign_agent(project: Project | str, agent, actor) -> Project:
 
 
 @transaction.atomic
-def link_case(project: Project | str, case_number: str, actor) -> ProjectCase:
+def link_case(project: Project | str, case_number: str, actor: User) -> ProjectCase:
     """Link a case of any department to the project and put it on the green channel. The project's
     agent links cases in their own scope (filed at their station); the administrator any case."""
     code = project.code if isinstance(project, Project) else project

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from onewindow.accounts.models import Role
+from onewindow.accounts.models import Role, User
 from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.licences import services as licences
@@ -44,7 +44,7 @@ class _Refusal(Exception):
         self.event_action, self.data = event_action, data
 
 
-def perform(number: str, action: str, actor, payload: dict | None = None) -> Case:
+def perform(number: str, action: str, actor: User, payload: dict | None = None) -> Case:
     """Run one state-machine action on a case as `actor`. Returns the updated case."""
     payload = payload or {}
     if action not in TRANSITIONS:
@@ -62,7 +62,7 @@ def perform(number: str, action: str, actor, payload: dict | None = None) -> Cas
         raise refusal.error from None
 
 
-def _perform_locked(number, action, actor, payload) -> Case:
+def _perform_locked(number, action, actor: User, payload) -> Case:
     t = TRANSITIONS[action]
     case = get_case_for(actor, number, for_update=True, related=ACTION_RELATED)
     # Handlers and the JSON answer both read the materials: one query, shared.
@@ -112,12 +112,12 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require_department(case, actor):
+def _require_department(case, actor: User):
     if actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id != case.department_id:
         raise Forbidden(_("不是本部门的办件"))
 
 
-def _notice(case, actor, payload):
+def _notice(case, actor: User, payload):
     missing = payload.get("missing")
     if not isinstance(missing, list) or not missing or not all(isinstance(c, str) for c in missing):
         raise ServiceError(_("请列出缺少或需补正的材料"), fields={"missing": _("至少一项材料编码")})
@@ -157,7 +157,7 @@ def _notice(case, actor, payload):
     return note, {"missing": [i["code"] for i in items], "notice_seq": seq}
 
 
-def _supplement(case, actor, payload):
+def _supplement(case, actor: User, payload):
     codes = payload.get("materials")
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
         raise ServiceError(_("请列出补正的材料"), fields={"materials": _("至少一项材料编码")})
@@ -172,7 +172,7 @@ def _supplement(case, actor, payload):
     return "", {"materials": sorted(set(codes))}
 
 
-def _accept(case, actor, payload):
+def _accept(case, actor: User, payload):
     if case.site_id != actor.site_id:
         raise Forbidden(_("只能受理本场所的办件"))
     lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
@@ -192,7 +192,7 @@ def _accept(case, actor, payload):
     return "", {"due_date": due.isoformat(), "provisional": provisional}
 
 
-def _reject(case, actor, payload):
+def _reject(case, actor: User, payload):
     reason = _text(payload, "reason", _("不予受理理由"))
     seq = case.notices.filter(kind=NoticeKind.REJECTION).count() + 1
     Notice.objects.create(case=case, kind=NoticeKind.REJECTION, seq=seq, items=[], note=reason,
@@ -201,7 +201,7 @@ def _reject(case, actor, payload):
     return reason, {}
 
 
-def _review(case, actor, payload):
+def _review(case, actor: User, payload):
     if actor.role == Role.CLERK and not (case.item_version.window_reviews and case.site_id == actor.site_id):
         raise Forbidden(_("该事项未授权窗口审核"))
     _require_department(case, actor)
@@ -209,7 +209,7 @@ def _review(case, actor, payload):
     return opinion, {}
 
 
-def _decide(case, actor, payload):
+def _decide(case, actor: User, payload):
     version = case.item_version
     if actor.role == Role.CLERK and not (version.window_decides and case.site_id == actor.site_id):
         raise Forbidden(_("该事项未授权窗口决定"))
@@ -232,7 +232,7 @@ def _decide(case, actor, payload):
     return reason, data
 
 
-def _issue_results(case, actor) -> dict:
+def _issue_results(case, actor: User) -> dict:
     """Licence for an approving decision; the enterprise registration when a 五证合一 bundle completes."""
     out = {}
     version = case.item_version
@@ -264,7 +264,7 @@ def _issue_results(case, actor) -> dict:
     return out
 
 
-def _suspend(case, actor, payload):
+def _suspend(case, actor: User, payload):
     _require_department(case, actor)
     reason = _text(payload, "reason", _("挂起理由"))
     kind = payload.get("kind")
@@ -275,7 +275,7 @@ def _suspend(case, actor, payload):
     return reason, {"kind": kind}
 
 
-def _resume(case, actor, payload):
+def _resume(case, actor: User, payload):
     _require_department(case, actor)
     today = _today()
     paused = max(0, workdays_between(case.suspended_on, today))
@@ -289,7 +289,7 @@ def _resume(case, actor, payload):
     return "", data
 
 
-def _extend(case, actor, payload):
+def _extend(case, actor: User, payload):
     _require_department(case, actor)
     days = payload.get("days")
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
@@ -307,7 +307,7 @@ def _extend(case, actor, payload):
     return reason, {"days": days, "due_date": case.due_date.isoformat()}
 
 
-def _deliver(case, actor, payload):
+def _deliver(case, actor: User, payload):
     method = payload.get("method")
     if method not in DeliveryMethod.values:
         raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
@@ -317,7 +317,7 @@ def _deliver(case, actor, payload):
     return "", {"method": method}
 
 
-def _withdraw(case, actor, payload):
+def _withdraw(case, actor: User, payload):
     reason = _text(payload, "reason", _("撤回理由"), required=False)
     return reason, {}
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.accounts.models import Role
+from onewindow.accounts.models import Role, User
 from onewindow.audit.services import record
 from onewindow.catalog.models import Bundle, ItemVersion
 from onewindow.catalog.selectors import current_versions
@@ -61,7 +61,7 @@ def _validate_applicant(applicant: dict) -> dict:
     return {"kind": kind, "name": name, "id": ident, "phone": phone}
 
 
-def _check_self_filing(actor, person: dict) -> None:
+def _check_self_filing(actor: User, person: dict) -> None:
     """An applicant files online only in their own name (their ID number or credit code)."""
     if getattr(actor, "role", None) != Role.APPLICANT:
         return
@@ -72,7 +72,7 @@ def _check_self_filing(actor, person: dict) -> None:
                                 _("与登录账号的证件号码不一致")})
 
 
-def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None) -> Site:
+def _receiving_site(actor: User, channel: str, version: ItemVersion, site: Site | None) -> Site:
     if channel in (Channel.WINDOW, Channel.AGENCY):
         s = site or getattr(actor, "site", None)
         if s is None:
@@ -88,7 +88,7 @@ def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None
     return s
 
 
-def _check_channel(actor, channel: str) -> None:
+def _check_channel(actor: User, channel: str) -> None:
     if channel not in Channel.values:
         raise ServiceError(_("申请渠道无效"), fields={"channel": _("应为 window、online 或 agency")})
     allowed = {Role.APPLICANT: {Channel.ONLINE}, Role.CLERK: {Channel.WINDOW}, Role.AGENT: {Channel.AGENCY}}
@@ -136,7 +136,7 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str) ->
 
 
 
-def _create_case(*, version, applicant, channel, materials, actor, site, data, authorisation, green_channel,
+def _create_case(*, version, applicant, channel, materials, actor: User, site, data, authorisation, green_channel,
                  bundle_filing=None, number=None, now=None) -> Case:
     now = now or timezone.now()
     rows = _material_rows(version, materials, applicant["id"])
@@ -183,7 +183,7 @@ def _create_case(*, version, applicant, channel, materials, actor, site, data, a
 
 
 @transaction.atomic
-def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
+def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] | None = None, actor: User,
               site: Site | None = None, data: dict | None = None, authorisation: str = "",
               green_channel: bool = False) -> Case:
     """File one application (一号申请). Bad input raises before anything is written."""
@@ -243,7 +243,7 @@ def _enterprise_data(data) -> dict:
 
 
 @transaction.atomic
-def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
+def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[str] | None = None, actor: User,
                 site: Site | None = None, data: dict | None = None, authorisation: str = "") -> BundleFiling:
     """File a 一件事: one child case per item, shared materials given once (keys of bundle_materials)."""
     _check_channel(actor, channel)

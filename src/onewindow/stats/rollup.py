@@ -207,13 +207,13 @@ def ensure_fresh() -> None:
     if len(case_ids) > TOUCHED_LIMIT:
         rebuild()
         return
-    days = set()
+    touched_days: set[datetime.date] = set()
     for sub, acc, con in Case.objects.filter(pk__in=list(case_ids)).values_list("submitted_at", "accepted_on",
                                                                                   "concluded_on"):
-        days.add(sub.astimezone(SH).date())
-        days.update(d for d in (acc, con) if d is not None)
-    if days:
-        days = sorted(days)
+        touched_days.add(sub.astimezone(SH).date())
+        touched_days.update(d for d in (acc, con) if d is not None)
+    if touched_days:
+        days = sorted(touched_days)
         DailyStat.objects.filter(day__in=days).delete()
         DailyStat.objects.bulk_create(_rows(_received_on(days), Q(accepted_on__in=days), Q(concluded_on__in=days)),
                                       batch_size=5000)

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent
 from onewindow.catalog.models import Department
@@ -257,7 +258,7 @@ def on_case_changed(sender, case=None, **kwargs) -> None:
 
 # ---- cards ----------------------------------------------------------------------------------
 
-def _require_supervisor(actor) -> str:
+def _require_supervisor(actor: User) -> str:
     """The region prefix the actor supervises ("" = everywhere for the administrator)."""
     if not can_supervise(actor):
         raise Forbidden(_("仅电子监察员可以亮牌"))
@@ -265,7 +266,7 @@ def _require_supervisor(actor) -> str:
 
 
 @transaction.atomic
-def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) -> Card:
+def issue_card(*, actor: User, target_kind: str, target_id, colour: str, reason: str) -> Card:
     prefix = _require_supervisor(actor)
     fields = {}
     if target_kind not in CardTarget.values:
@@ -303,7 +304,7 @@ def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) 
 
 
 @transaction.atomic
-def revoke_card(*, actor, card_id) -> Card:
+def revoke_card(*, actor: User, card_id) -> Card:
     prefix = _require_supervisor(actor)
     card = cards_in_scope(prefix).select_for_update().filter(pk=card_id).first()
     if card is None:

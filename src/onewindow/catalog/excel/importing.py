@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from onewindow.accounts.models import User
 from onewindow.core.errors import ServiceError
 
 from ..models import (
@@ -88,7 +89,7 @@ class _Rows:
     def __init__(self, ws, columns, required, errors: list[RowError]):
         self.title = ws.title
         header_cells = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        self.index = {}
+        self.index: dict[str, int] = {}
         for i, value in enumerate(header_cells):
             name = _cell_text(value)
             if name and name not in self.index:
@@ -349,7 +350,7 @@ def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:
     return out, rows_of, errors
 
 
-def import_catalogue(file, actor=None) -> ImportResult:
+def import_catalogue(file, actor: User | None = None) -> ImportResult:
     """Validate the whole workbook; on any error import nothing and return the errors.
     Otherwise upsert every item in one transaction and count created / updated / unchanged."""
     dicts, rows_of, errors = parse_catalogue(file)
@@ -357,7 +358,7 @@ def import_catalogue(file, actor=None) -> ImportResult:
         return ImportResult(errors=errors)
     result = ImportResult()
     existing = set(ServiceItem.objects.filter(code__in=[d["code"] for d in dicts]).values_list("code", flat=True))
-    current = None
+    current = ""
     try:
         with transaction.atomic():
             for data in dicts:
