@@ -10,6 +10,7 @@ errors with mypy-baseline.txt, the errors the code had when type checking began,
 
     python scripts/mypy_baseline.py            # check
     python scripts/mypy_baseline.py --shrink   # drop the entries that no longer occur
+    python scripts/mypy_baseline.py --init     # write the baseline from today's errors (only when there is none)
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def write_baseline(entries: Counter) -> None:
 
 def main(argv: list[str]) -> int:
     found, where = run_mypy()
+    if "--init" in argv:
+        if BASELINE.exists():
+            raise SystemExit(f"{BASELINE.name} exists: the baseline only shrinks (--shrink)")
+        write_baseline(found)
+        print(f"mypy baseline: {sum(found.values())} errors written to {BASELINE.name}")
+        return 0
     baseline = read_baseline()
     new = found - baseline
     gone = baseline - found
