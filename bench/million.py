@@ -103,7 +103,7 @@ The statistics (src/onewindow/stats/): `summary()` now reads a daily rollup, `st
 (one row per local day × kind — received / accepted / concluded — × region × department × item,
 with counts and sums: n, instant, online, committed and statutory sums, done, on-time, actual-days
 sum and count, ratings and 好评), ~486,000 rows for this year of history. `rollup.ensure_fresh()`,
-called by summary, compares the highest CaseEvent and Rating ids with `stats.RollupMark`: nothing
+called by the stats page and API before they read, compares the highest CaseEvent and Rating ids with `stats.RollupMark`: nothing
 new → two indexed MAX lookups; otherwise it recomputes only the days touched by the cases with new
 events or ratings (their submission, acceptance and conclusion days); no mark (or more than 50,000
 touched cases) → full rebuild (timed above; `onewindow generate` refreshes it at its end). Every

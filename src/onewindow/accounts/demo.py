@@ -14,6 +14,8 @@ from onewindow.regions import demo as regions_demo
 from onewindow.regions import services as region_services
 from onewindow.regions.models import Region, Site, Window, WindowKind
 
+from .models import User
+
 PASSWORD = "demo12345"
 MARKET_DEPT_NAME = "市市场监督管理局"
 MARKET_DEPT_CODE = "SZ-SCJG"
@@ -139,8 +141,6 @@ PLAIN_FIELDS = (
 
 
 def _ensure_user(spec: dict):
-    from .models import User
-
     spec = {"is_active": True, "applicant_kind": "", "id_number": "", "phone": "", **spec}
     for f in SCOPE_FIELDS:
         spec.setdefault(f, None)

@@ -11,17 +11,18 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.access import has_role, is_admin
-from onewindow.accounts.models import Role
+from onewindow.accounts.models import Role, User
 from onewindow.audit.services import record
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import cases_visible_to
+from onewindow.cases.services import file_case
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Region
 
 from .models import PROJECT_CODE_RE, Project, ProjectCase, ProjectLevel
 
 
-def _require(actor, *roles):
+def _require(actor: User, *roles):
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise Forbidden(_("需要登录"))
     if not (actor.is_superuser or actor.role in roles):
@@ -32,11 +33,10 @@ AUTHORISATION_CODE = "AUTH"  # the Upload.material_code of the 授权委托书 (
 
 
 @transaction.atomic
-def file_for_resident(*, agent, item: str, applicant: dict, materials: list[str], authorisation: str,
+def file_for_resident(*, agent: User, item: str, applicant: dict, materials: list[str], authorisation: str,
                       data: dict | None = None, authorisation_file=None) -> Case:
     """An agent files at their station for a resident (全程代理). The authorisation text is required;
     the signed 授权委托书 (PDF or image), when given, is checked like any upload and kept with the case."""
-    from onewindow.cases.services import file_case
     from onewindow.portal.services import inspect_file, store_uploads
 
     _require(agent, Role.AGENT)
@@ -58,12 +58,12 @@ def _snapshot(p: Project) -> dict:
             "level": p.level, "region": p.region_id, "agent": p.agent.username if p.agent_id else None}
 
 
-def check_agent(agent) -> None:
+def check_agent(agent: User | None) -> None:
     if agent is not None and agent.role != Role.AGENT:
         raise ServiceError(_("全程代办员须为代办员角色"), fields={"agent": _("须为代办员")})
 
 
-def can_register_projects(user) -> bool:
+def can_register_projects(user: User) -> bool:
     return has_role(user, Role.ADMIN, Role.SUPERVISOR)
 
 
@@ -97,8 +97,8 @@ def clean_project(*, code: str, name: str, investor: str, investment, level: str
 
 
 @transaction.atomic
-def create_project(*, code: str, name: str, investor: str, investment, level: str, region: str, actor,
-                   agent=None) -> Project:
+def create_project(*, code: str, name: str, investor: str, investment, level: str, region: str, actor: User,
+                   agent: User | None = None) -> Project:
     """Register a major project (administrators and supervisors)."""
     _require(actor, Role.ADMIN, Role.SUPERVISOR)
     values = clean_project(code=code, name=name, investor=investor, investment=investment, level=level,
@@ -117,7 +117,7 @@ def create_project(*, code: str, name: str, investor: str, investment, level: st
 
 
 @transaction.atomic
-def assign_agent(project: Project | str, agent, actor) -> Project:
+def assign_agent(project: Project | str, agent: User, actor: User) -> Project:
     """Name the project's full-service agent (全程代办员)."""
     _require(actor, Role.ADMIN, Role.SUPERVISOR)
     code = project.code if isinstance(project, Project) else project
@@ -134,7 +134,7 @@ def assign_agent(project: Project | str, agent, actor) -> Project:
 
 
 @transaction.atomic
-def link_case(project: Project | str, case_number: str, actor) -> ProjectCase:
+def link_case(project: Project | str, case_number: str, actor: User) -> ProjectCase:
     """Link a case of any department to the project and put it on the green channel. The project's
     agent links cases in their own scope (filed at their station); the administrator any case."""
     code = project.code if isinstance(project, Project) else project

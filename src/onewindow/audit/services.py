@@ -7,6 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from onewindow.accounts.models import User
+
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -38,7 +40,7 @@ def hashed_fields(entry: AuditEntry) -> dict:
 
 
 @transaction.atomic(savepoint=False)
-def record(*, actor, action: str, obj_type: str, obj_id, before=None, after=None, site_code: str = "") -> AuditEntry:
+def record(*, actor: User | None, action: str, obj_type: str, obj_id, before=None, after=None, site_code: str = "") -> AuditEntry:
     try:
         head = AuditHead.objects.select_for_update().get(id=1)
     except AuditHead.DoesNotExist:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.workdays.selectors import add_workdays, workdays_between
@@ -21,14 +22,13 @@ from .models import (
     Notice,
     NoticeKind,
     Result,
-    State,
     SuspendKind,
 )
 from .recording import announce, append_event, column_values, snapshot
 from .results import issue_results
 from .rules import check
 from .selectors import ACTION_RELATED, get_case_for
-from .transitions import PREVIOUS, SAME, TRANSITIONS
+from .transitions import PREVIOUS, TRANSITIONS, target_state
 
 
 class _Refusal(Exception):
@@ -44,7 +44,7 @@ class _Refusal(Exception):
         self.event_action, self.data = event_action, data
 
 
-def perform(number: str, action: str, actor, payload: dict | None = None) -> Case:
+def perform(number: str, action: str, actor: User, payload: dict | None = None) -> Case:
     """Run one state-machine action on a case as `actor`. Returns the updated case."""
     payload = payload or {}
     if action not in TRANSITIONS:
@@ -62,7 +62,7 @@ def perform(number: str, action: str, actor, payload: dict | None = None) -> Cas
         raise refusal.error from None
 
 
-def _perform_locked(number, action, actor, payload) -> Case:
+def _perform_locked(number, action, actor: User, payload) -> Case:
     t = TRANSITIONS[action]
     case = get_case_for(actor, number, for_update=True, related=ACTION_RELATED)
     # Handlers and the JSON answer both read the materials: one query, shared.
@@ -73,10 +73,9 @@ def _perform_locked(number, action, actor, payload) -> Case:
     from_state = case.state
     handler = HANDLERS[action]
     note, data = handler(case, actor, payload)
+    case.state = target_state(action, from_state, case.state_before_suspension)
     if t.target == PREVIOUS:
-        case.state, case.state_before_suspension = case.state_before_suspension or State.ACCEPTED, ""
-    elif t.target != SAME:
-        case.state = t.target
+        case.state_before_suspension = ""
     changed = [name for name, value in column_values(case).items() if value != columns[name]]
     if changed:
         case.save(update_fields=changed)
@@ -105,7 +104,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _notice(case, actor, payload):
+def _notice(case, actor: User, payload):
     missing = payload.get("missing")
     if not isinstance(missing, list) or not missing or not all(isinstance(c, str) for c in missing):
         raise ServiceError(_("请列出缺少或需补正的材料"), fields={"missing": _("至少一项材料编码")})
@@ -164,7 +163,7 @@ def _mark_checked(materials, actor) -> None:
                 m.checked_at, m.checked_by = now, actor
 
 
-def _supplement(case, actor, payload):
+def _supplement(case, actor: User, payload):
     codes = payload.get("materials")
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
         raise ServiceError(_("请列出补正的材料"), fields={"materials": _("至少一项材料编码")})
@@ -179,7 +178,7 @@ def _supplement(case, actor, payload):
     return "", {"materials": sorted(set(codes))}
 
 
-def _accept(case, actor, payload):
+def _accept(case, actor: User, payload):
     lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
     if lacking:
         raise Conflict(
@@ -198,7 +197,7 @@ def _accept(case, actor, payload):
     return "", {"due_date": due.isoformat(), "provisional": provisional}
 
 
-def _reject(case, actor, payload):
+def _reject(case, actor: User, payload):
     reason = _text(payload, "reason", _("不予受理理由"))
     seq = case.notices.filter(kind=NoticeKind.REJECTION).count() + 1
     Notice.objects.create(case=case, kind=NoticeKind.REJECTION, seq=seq, items=[], note=reason,
@@ -207,12 +206,12 @@ def _reject(case, actor, payload):
     return reason, {}
 
 
-def _review(case, actor, payload):
+def _review(case, actor: User, payload):
     opinion = _text(payload, "opinion", _("审核意见"))
     return opinion, {}
 
 
-def _decide(case, actor, payload):
+def _decide(case, actor: User, payload):
     result = payload.get("result")
     if result not in Result.values:
         raise ServiceError(_("请选择办理结果"), fields={"result": _("应为 approve 或 deny")})
@@ -228,7 +227,7 @@ def _decide(case, actor, payload):
     return reason, data
 
 
-def _suspend(case, actor, payload):
+def _suspend(case, actor: User, payload):
     reason = _text(payload, "reason", _("挂起理由"))
     kind = payload.get("kind")
     if kind not in SuspendKind.values:
@@ -238,7 +237,7 @@ def _suspend(case, actor, payload):
     return reason, {"kind": kind}
 
 
-def _resume(case, actor, payload):
+def _resume(case, actor: User, payload):
     today = _today()
     paused = max(0, workdays_between(case.suspended_on, today))
     case.suspended_workdays += paused
@@ -251,7 +250,7 @@ def _resume(case, actor, payload):
     return "", data
 
 
-def _extend(case, actor, payload):
+def _extend(case, actor: User, payload):
     days = payload.get("days")
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
         raise ServiceError(_("延期天数应为正整数"), fields={"days": _("正整数（工作日）")})
@@ -268,7 +267,7 @@ def _extend(case, actor, payload):
     return reason, {"days": days, "due_date": case.due_date.isoformat()}
 
 
-def _deliver(case, actor, payload):
+def _deliver(case, actor: User, payload):
     method = payload.get("method")
     if method not in DeliveryMethod.values:
         raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
@@ -276,7 +275,7 @@ def _deliver(case, actor, payload):
     return "", {"method": method}
 
 
-def _withdraw(case, actor, payload):
+def _withdraw(case, actor: User, payload):
     reason = _text(payload, "reason", _("撤回理由"), required=False)
     return reason, {}
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import Conflict
+from onewindow.licences.selectors import licences_of_case
 
 from .models import NoticeKind
 
@@ -63,8 +64,6 @@ def notice_pdf(case) -> bytes:
 
 def result_pdf(case) -> bytes:
     """The decision (准予 / 不予 决定书) of a concluded case, with the e-licence it issued."""
-    from onewindow.licences.selectors import licences_of_case
-
     if not case.result:
         raise Conflict(_("办件尚未作出决定"), code="no_result", fields={"state": case.state})
     return render_pdf("cases/pdf/result.html", {

@@ -8,11 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.accounts.models import Role
+from onewindow.accounts.models import Role, User
 from onewindow.audit.services import record
 from onewindow.catalog.models import Bundle, ItemVersion
 from onewindow.catalog.selectors import current_versions
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.licences import services as licences
+from onewindow.licences.identifiers import validate_id_number, validate_uscc
+from onewindow.licences.models import EnterpriseType
+from onewindow.licences.selectors import licences_of_holder
 from onewindow.regions.models import Site, SiteKind, SiteLevel
 
 from . import numbering
@@ -32,8 +36,6 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def _validate_applicant(applicant: dict) -> dict:
-    from onewindow.licences.identifiers import validate_id_number, validate_uscc
-
     if not isinstance(applicant, dict):
         raise ServiceError(_("申请人信息缺失"), fields={"applicant": _("必填")})
     kind = applicant.get("kind")
@@ -60,7 +62,7 @@ def _validate_applicant(applicant: dict) -> dict:
     return {"kind": kind, "name": name, "id": ident, "phone": phone}
 
 
-def _check_self_filing(actor, person: dict) -> None:
+def _check_self_filing(actor: User, person: dict) -> None:
     """An applicant files online only in their own name (their ID number or credit code)."""
     if getattr(actor, "role", None) != Role.APPLICANT:
         return
@@ -71,7 +73,7 @@ def _check_self_filing(actor, person: dict) -> None:
                                 _("与登录账号的证件号码不一致")})
 
 
-def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None) -> Site:
+def _receiving_site(actor: User, channel: str, version: ItemVersion, site: Site | None) -> Site:
     if channel in (Channel.WINDOW, Channel.AGENCY):
         s = site or getattr(actor, "site", None)
         if s is None:
@@ -87,7 +89,7 @@ def _receiving_site(actor, channel: str, version: ItemVersion, site: Site | None
     return s
 
 
-def _check_channel(actor, channel: str) -> None:
+def _check_channel(actor: User, channel: str) -> None:
     if channel not in Channel.values:
         raise ServiceError(_("申请渠道无效"), fields={"channel": _("应为 window、online 或 agency")})
     allowed = {Role.APPLICANT: {Channel.ONLINE}, Role.CLERK: {Channel.WINDOW}, Role.AGENT: {Channel.AGENCY}}
@@ -121,7 +123,6 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str,
                    awaiting=frozenset()) -> list[CaseMaterial]:
     """One row per material of the item: provided, covered by a licence the holder has (免提交),
     awaiting a licence type in `awaiting` (issued by another part of the same bundle), or missing."""
-    from onewindow.licences.selectors import licences_of_holder
 
     if provided is None:
         provided = []
@@ -154,7 +155,7 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str,
 
 
 
-def _create_case(*, version, applicant, channel, materials, actor, site, data, authorisation, green_channel,
+def _create_case(*, version, applicant, channel, materials, actor: User, site, data, authorisation, green_channel,
                  bundle_filing=None, number=None, now=None, awaiting=frozenset()) -> Case:
     now = now or timezone.now()
     rows = _material_rows(version, materials, applicant["id"], awaiting=awaiting)
@@ -203,7 +204,7 @@ def _create_case(*, version, applicant, channel, materials, actor, site, data, a
 
 
 @transaction.atomic
-def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
+def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] | None = None, actor: User,
               site: Site | None = None, data: dict | None = None, authorisation: str = "",
               green_channel: bool = False) -> Case:
     """File one application (一号申请). Bad input raises before anything is written."""
@@ -276,9 +277,6 @@ ENTERPRISE_FIELDS = {
 
 def _enterprise_data(data) -> dict:
     """The registration data a 五证合一 bundle needs, checked at filing rather than at conclusion."""
-    from onewindow.licences import services as licences
-    from onewindow.licences.models import EnterpriseType
-
     data = dict(data or {})
     fields = {f"data.{k}": _("%(label)s必填") % {"label": label} for k, label in ENTERPRISE_FIELDS.items() if not str(data.get(k) or "").strip()}
     # Checked and stored the way licences.register_enterprise reads them at conclusion, so a filed
@@ -296,7 +294,7 @@ def _enterprise_data(data) -> dict:
 
 
 @transaction.atomic
-def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
+def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[str] | None = None, actor: User,
                 site: Site | None = None, data: dict | None = None, authorisation: str = "") -> BundleFiling:
     """File a 一件事: one child case per item, shared materials given once (keys of bundle_materials)."""
     _check_channel(actor, channel)

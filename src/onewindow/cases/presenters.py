@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.workdays.selectors import workdays_between
 
 from .models import Case
+from .selectors import cases_visible_to
+from .transitions import TRANSITIONS
 
 EVENT_LABELS = {"file": _("提交申请"), "notice_refused": _("告知被拒（一次性告知规则）"),
                 "licence_received": _("收到同一件事签发的证照"), "due_moved": _("工作日历调整，办结期限随之调整")}
@@ -14,8 +16,6 @@ EVENT_LABELS = {"file": _("提交申请"), "notice_refused": _("告知被拒（�
 
 def event_label(action: str) -> str:
     """The display label of a case event: the transition's label, or one of the non-transition events."""
-    from .transitions import TRANSITIONS
-
     t = TRANSITIONS.get(action)
     return gettext(t.label) if t else str(EVENT_LABELS.get(action, action))
 
@@ -72,8 +72,6 @@ def case_dict(case: Case, *, with_events: bool = False) -> dict:
 
 
 def bundle_dict(filing, user) -> dict:
-    from .selectors import cases_visible_to
-
     children = list(
         cases_visible_to(user, Case.objects.filter(bundle_filing=filing))
         .select_related("item_version", "department").order_by("id")

@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
+from onewindow.accounts.models import User
+
 from .models import Case, CaseEvent
 from .signals import case_written
 from .tasks import announce_case_changed
@@ -28,7 +30,7 @@ def column_values(case: Case) -> dict:
     return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
 
 
-def append_event(case: Case, action: str, actor, *, from_state="", to_state="", note="", data=None,
+def append_event(case: Case, action: str, actor: User | None, *, from_state="", to_state="", note="", data=None,
                   first: bool = False) -> None:
     """Append the case's next event. The caller holds the case row lock (or just created the case),
     so the next sequence number is computed inside the INSERT itself."""
@@ -53,7 +55,7 @@ def append_event(case: Case, action: str, actor, *, from_state="", to_state="", 
     )
 
 
-def announce(case: Case, action: str, actor) -> None:
+def announce(case: Case, action: str, actor: User | None) -> None:
     """Send `case_written` (in the transaction) and queue the `case_changed` announcement (cases.tasks).
 
     With the database queue the task row is written inside the action's own transaction, so it

@@ -55,3 +55,14 @@ ACTIONS = tuple(TRANSITIONS)
 def allowed_actions(state: str) -> list[str]:
     """Actions whose source states include `state`, in table order."""
     return [a for a, t in TRANSITIONS.items() if state in t.sources]
+
+
+def target_state(action: str, state: str, state_before_suspension: str = "") -> str:
+    """The state `action` leads to from `state`: the table's target, the same state for ``SAME``, and
+    for ``PREVIOUS`` (resume) the state before the suspension (accepted when none was kept)."""
+    target = TRANSITIONS[action].target
+    if target == PREVIOUS:
+        return state_before_suspension or State.ACCEPTED
+    if target == SAME:
+        return state
+    return target

@@ -16,6 +16,8 @@ from collections import defaultdict
 from django.db import transaction
 from tqdm import tqdm
 
+from onewindow.accounts.models import User
+
 from .models import ItemType, ItemVersion, ServiceItem, VersionStatus
 from .serialize import TYPE_CODES, item_to_dict
 from .services import create_item
@@ -95,7 +97,7 @@ def current_count() -> int:
     return ItemVersion.objects.filter(is_current=True).exclude(status=VersionStatus.RETIRED).count()
 
 
-def fill_catalogue(total: int = 1057, progress: bool = True, actor=None) -> int:
+def fill_catalogue(total: int = 1057, progress: bool = True, actor: User | None = None) -> int:
     """Add synthetic items until the catalogue has `total` current items. Returns how many it added."""
     need = total - current_count()
     if need <= 0:

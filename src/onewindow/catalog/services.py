@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.regions.models import Region, RegionLevel
@@ -169,7 +170,7 @@ def create_item(
     *,
     code: str,
     department,
-    actor=None,
+    actor: User | None = None,
     materials: list[dict] | None = None,
     fees: list[dict] | None = None,
     status: str = VersionStatus.PUBLISHED,
@@ -205,7 +206,7 @@ def create_item(
 def update_item(
     item: ServiceItem,
     *,
-    actor=None,
+    actor: User | None = None,
     materials: list[dict] | None = None,
     fees: list[dict] | None = None,
     **changes,
@@ -263,7 +264,7 @@ def update_item(
 
 
 @transaction.atomic
-def publish_item(item: ServiceItem, actor=None) -> ItemVersion:
+def publish_item(item: ServiceItem, actor: User | None = None) -> ItemVersion:
     """Publish a draft current version."""
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     version = _current(item)
@@ -279,7 +280,7 @@ def publish_item(item: ServiceItem, actor=None) -> ItemVersion:
 
 
 @transaction.atomic
-def retire_item(item: ServiceItem, actor=None, reason: str = "") -> ItemVersion:
+def retire_item(item: ServiceItem, actor: User | None = None, reason: str = "") -> ItemVersion:
     """Stop offering an item: its current version becomes "retired" (kept for bound cases)."""
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     version = _current(item)
@@ -295,7 +296,7 @@ def retire_item(item: ServiceItem, actor=None, reason: str = "") -> ItemVersion:
 
 
 @transaction.atomic
-def upsert_item_from_dict(data: dict, actor=None) -> tuple[ItemVersion, bool]:
+def upsert_item_from_dict(data: dict, actor: User | None = None) -> tuple[ItemVersion, bool]:
     """Create the item if new; do nothing if `data` equals the current version (changed=False);
     otherwise update it (a new version when the current one is published).
     Keys as in `item_to_dict`; keys left out keep their current values.
@@ -331,7 +332,7 @@ def upsert_item_from_dict(data: dict, actor=None) -> tuple[ItemVersion, bool]:
 @transaction.atomic
 def create_department(
     *, code: str, name: str, short_name: str = "", region=None, stationed: bool = True, order: int = 0,
-    actor=None,
+    actor: User | None = None,
 ) -> Department:
     code, name = (code or "").strip(), (name or "").strip()
     errors = {}
@@ -360,7 +361,7 @@ def create_department(
 
 
 @transaction.atomic
-def upsert_department(data: dict, actor=None) -> tuple[Department, bool]:
+def upsert_department(data: dict, actor: User | None = None) -> tuple[Department, bool]:
     """Create or bring a department in line with `data` (code, name, short_name, stationed, order,
     region). Returns (department, changed)."""
     dept = Department.objects.select_for_update().filter(code=data["code"]).first()
@@ -380,7 +381,7 @@ def upsert_department(data: dict, actor=None) -> tuple[Department, bool]:
 
 @transaction.atomic
 def upsert_licence_type(*, code: str, name: str, department=None, validity_years: int = 0,
-                        actor=None) -> tuple[LicenceType, bool]:
+                        actor: User | None = None) -> tuple[LicenceType, bool]:
     dept = _department(department) if department else None
     wanted = {"name": name, "department_id": dept.pk if dept else None, "validity_years": validity_years}
     lt = LicenceType.objects.select_for_update().filter(code=code).first()
@@ -400,7 +401,7 @@ def upsert_licence_type(*, code: str, name: str, department=None, validity_years
 
 @transaction.atomic
 def upsert_bundle(*, code: str, name: str, lead_department, items: list[str], description: str = "",
-                  committed_days: int = 0, issues_uscc: bool = False, actor=None) -> tuple[Bundle, bool]:
+                  committed_days: int = 0, issues_uscc: bool = False, actor: User | None = None) -> tuple[Bundle, bool]:
     """Create or update a 一件事 with its items (item codes, in handling order)."""
     lead = _department(lead_department)
     found = {i.code: i for i in ServiceItem.objects.filter(code__in=items)}

@@ -77,9 +77,17 @@ def validate_id_number(value: str) -> str:
         birth = None
     if birth is None or birth.year < 1900 or birth > timezone.localdate():
         raise ServiceError(str(ID_BIRTH_DATE_ERROR), fields={"id_number": str(ID_BIRTH_DATE_ERROR)})
-    if number[-1] != _ric.calc_check_digit(number):
+    if number[-1] != id_number_check_char(number[:17]):
         raise ServiceError(str(ID_CHECK_ERROR), fields={"id_number": str(ID_CHECK_ERROR)})
     return number
+
+
+def id_number_check_char(first17: str) -> str:
+    """GB 11643 check character (ISO 7064 MOD 11-2) over the first 17 digits (stdnum's implementation,
+    which expects a check place after them and ignores it)."""
+    if len(first17) != 17 or not first17.isdigit():
+        raise ValueError("an ID number body has 17 digits")
+    return _ric.calc_check_digit(first17 + "?")
 
 
 def id_number_birth_date(value: str) -> datetime.date:

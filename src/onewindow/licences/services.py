@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
+from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.catalog.models import Department, LicenceType
 from onewindow.core.errors import Conflict, ServiceError
@@ -40,7 +41,7 @@ USCC_ORG_TYPE = {
 }
 
 
-def _actor_name(actor) -> str:
+def _actor_name(actor: User | None) -> str:
     return getattr(actor, "username", None) or (str(actor) if actor else "system")
 
 
@@ -102,7 +103,7 @@ def issue_licence(
     case_number: str = "",
     issued_on: datetime.date | None = None,
     data: dict | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> Licence:
     """Issue one e-licence numbered "<type code>-<YYYY>-<6-digit sequence>" (per type and year).
 
@@ -144,7 +145,7 @@ def issue_licence(
 
 
 @transaction.atomic
-def revoke_licence(licence: Licence, reason: str, actor=None) -> Licence:
+def revoke_licence(licence: Licence, reason: str, actor: User | None = None) -> Licence:
     """Revoke (注销) a licence; it no longer counts as held. Revoking twice is a Conflict."""
     reason = (reason or "").strip()
     if not reason:
@@ -164,7 +165,7 @@ def revoke_licence(licence: Licence, reason: str, actor=None) -> Licence:
 
 
 @transaction.atomic
-def expire_licences(*, today: datetime.date | None = None, actor=None) -> int:
+def expire_licences(*, today: datetime.date | None = None, actor: User | None = None) -> int:
     """Mark valid licences whose validity has ended as expired; returns how many (for the worker)."""
     today = today or timezone.localdate()
     ids = list(
@@ -266,7 +267,7 @@ def register_enterprise(
     address: str,
     division_code: str,
     case_number: str,
-    actor=None,
+    actor: User | None = None,
     share_with=None,
     registered_on: datetime.date | None = None,
     department: Department | None = None,
@@ -352,7 +353,7 @@ def register_enterprise(
 
 
 @transaction.atomic
-def share_registration(registration: EnterpriseRegistration, departments, actor=None) -> EnterpriseRegistration:
+def share_registration(registration: EnterpriseRegistration, departments, actor: User | None = None) -> EnterpriseRegistration:
     """Push the registration data to more departments; names already shared are not repeated."""
     locked = EnterpriseRegistration.objects.select_for_update().get(pk=registration.pk)
     already = set(locked.shared_department_names)

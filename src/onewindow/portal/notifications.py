@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from onewindow.cases.models import Case
+
 from .models import Outbox, OutboxChannel
 
 log = logging.getLogger("onewindow.notifications")
@@ -78,8 +80,6 @@ def on_case_changed(sender, case=None, action=None, actor=None, **kwargs):
     if case is None or action not in NOTIFIED_ACTIONS:
         return
     try:
-        from onewindow.cases.models import Case
-
         fresh = Case.objects.select_related("item_version", "applicant_user").get(pk=case.pk)
         notify_case(fresh, action)
     except Exception:  # a notification failure must never undo or fail the committed action

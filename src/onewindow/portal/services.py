@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import ApplicantKind, Role
+from onewindow.accounts.models import ApplicantKind, Role, User
 from onewindow.audit.services import record
 from onewindow.cases import services as case_services
 from onewindow.catalog.models import ItemVersion, OnlineDepth
@@ -125,7 +125,7 @@ def _consume_code(phone: str, code: str, purpose: str) -> None:
         raise ServiceError(_("短信验证码已使用"), fields={"code": _("验证码已使用")})
 
 
-def _check_password(password: str, user=None) -> None:
+def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password or "", user)
     except ValidationError as exc:
@@ -193,7 +193,7 @@ def register_org(*, phone: str, password: str, code: str, name: str, uscc: str, 
 # ---------------------------------------------------------------- uploads and online filing
 
 
-def applicant_of(user, phone: str | None = None) -> dict:
+def applicant_of(user: User, phone: str | None = None) -> dict:
     """The applicant block for file_case, from the account's profile."""
     if user.applicant_kind == ApplicantKind.ORG:
         block = {"kind": "org", "name": user.display_name, "uscc": user.uscc}
@@ -248,12 +248,12 @@ def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
     return out
 
 
-def store_uploads(case, user, checked) -> list[Upload]:
+def store_uploads(case, user: User, checked) -> list[Upload]:
     """Store checked files [(code, file, data, ctype, ext)] as the case's uploads (also the agency's 委托书)."""
     return _store(case, user, checked)
 
 
-def _store(case, user, checked) -> list[Upload]:
+def _store(case, user: User, checked) -> list[Upload]:
     saved = []
     try:
         for code, f, data, ctype, ext in checked:
@@ -272,13 +272,13 @@ def _store(case, user, checked) -> list[Upload]:
     return saved
 
 
-def _require_applicant(user) -> None:
+def _require_applicant(user: User) -> None:
     if getattr(user, "role", None) != Role.APPLICANT:
         raise Forbidden(_("仅申请人可以使用网上办事大厅"))
 
 
 @transaction.atomic
-def apply_online(*, user, item: str, files: dict, phone: str | None = None, data: dict | None = None):
+def apply_online(*, user: User, item: str, files: dict, phone: str | None = None, data: dict | None = None):
     """File an online application with uploaded materials ({material code: [files]}).
 
     The case is filed with channel "online" and the uploaded codes as provided materials; it
@@ -298,7 +298,7 @@ def apply_online(*, user, item: str, files: dict, phone: str | None = None, data
 
 
 @transaction.atomic
-def supplement_online(*, user, number: str, files: dict):
+def supplement_online(*, user: User, number: str, files: dict):
     """Upload the missing materials and perform "supplement" on the case, in one transaction."""
     _require_applicant(user)
     checked = _checked(files)
@@ -311,6 +311,6 @@ def supplement_online(*, user, number: str, files: dict):
 
 
 @transaction.atomic
-def withdraw_online(*, user, number: str, reason: str = ""):
+def withdraw_online(*, user: User, number: str, reason: str = ""):
     _require_applicant(user)
     return case_services.perform(number, "withdraw", user, {"reason": reason})

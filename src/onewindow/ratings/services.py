@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.access import has_role
-from onewindow.accounts.models import Role
+from onewindow.accounts.models import Role, User
 from onewindow.audit.services import record
 from onewindow.cases.models import DONE_STATES
 from onewindow.cases.selectors import cases_visible_to
@@ -64,7 +64,7 @@ def _snapshot(r: Rating) -> dict:
 
 
 @transaction.atomic
-def rate_case(number: str, actor, level, dimensions: dict | None = None, comment: str = "",
+def rate_case(number: str, actor: User, level, dimensions: dict | None = None, comment: str = "",
               channel: str | None = None) -> Rating:
     """Rate a concluded case once.
 
@@ -109,7 +109,7 @@ def rate_case(number: str, actor, level, dimensions: dict | None = None, comment
     return rating
 
 
-def _open_rectification(rating: Rating, actor, today) -> Rectification:
+def _open_rectification(rating: Rating, actor: User, today) -> Rectification:
     due, provisional = add_workdays(today, rectification_days())
     rect = Rectification.objects.create(rating=rating, department_id=rating.department_id, opened_on=today,
                                         due_date=due, due_provisional=provisional)
@@ -118,7 +118,7 @@ def _open_rectification(rating: Rating, actor, today) -> Rectification:
     return rect
 
 
-def _rect_for(actor, rect_id, *, lock=True) -> Rectification:
+def _rect_for(actor: User, rect_id, *, lock=True) -> Rectification:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise Forbidden(_("需要登录"))
     qs = rectifications_visible_to(actor)
@@ -130,14 +130,14 @@ def _rect_for(actor, rect_id, *, lock=True) -> Rectification:
     return rect
 
 
-def _may_write(actor, rect: Rectification) -> None:
+def _may_write(actor: User, rect: Rectification) -> None:
     """On a rectification the actor sees (its department's, for reviewers and approvers; accounts.access)."""
     if not has_role(actor, Role.ADMIN, Role.SUPERVISOR, Role.REVIEWER, Role.APPROVER):
         raise Forbidden(_("无权处理该整改任务"))
 
 
 @transaction.atomic
-def add_followup(rect_id: int, actor, text: str) -> RectificationNote:
+def add_followup(rect_id: int, actor: User, text: str) -> RectificationNote:
     """Record one follow-up (回访/整改进展) on an open rectification."""
     rect = _rect_for(actor, rect_id)
     _may_write(actor, rect)
@@ -153,7 +153,7 @@ def add_followup(rect_id: int, actor, text: str) -> RectificationNote:
 
 
 @transaction.atomic
-def close_rectification(rect_id: int, actor, result: str, note: str = "") -> Rectification:
+def close_rectification(rect_id: int, actor: User, result: str, note: str = "") -> Rectification:
     """Close a rectification as rectified or not_rectified, with an account of the result."""
     rect = _rect_for(actor, rect_id)
     _may_write(actor, rect)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.core.errors import ServiceError
 
@@ -89,7 +90,7 @@ def _validate_region_rows(rows: list[dict]) -> None:
 
 
 @transaction.atomic
-def load_regions(path: str | Path | None = None, *, actor=None) -> SyncResult:
+def load_regions(path: str | Path | None = None, *, actor: User | None = None) -> SyncResult:
     """Load the division file (default: fixtures/regions-341300.csv) plus the province row.
 
     Idempotent and bulk: new codes are bulk-created (parents first), changed names, levels
@@ -200,7 +201,7 @@ def _normalise_site_spec(spec: dict) -> dict:
 
 
 @transaction.atomic
-def sync_sites(specs: Iterable[dict], *, actor=None) -> SyncResult:
+def sync_sites(specs: Iterable[dict], *, actor: User | None = None) -> SyncResult:
     """Create or update sites by code.
 
     Each spec: code, name, level, kind, region (region code), parent (site code or None),
@@ -284,7 +285,7 @@ def sync_sites(specs: Iterable[dict], *, actor=None) -> SyncResult:
 
 
 @transaction.atomic
-def sync_halls(specs: Iterable[dict], *, actor=None) -> SyncResult:
+def sync_halls(specs: Iterable[dict], *, actor: User | None = None) -> SyncResult:
     """Create or update halls. Each spec: site (site code), name, floor."""
     specs = list(specs)
     sites = {s.code: s for s in Site.objects.filter(code__in={sp["site"] for sp in specs})}
@@ -327,7 +328,7 @@ def sync_halls(specs: Iterable[dict], *, actor=None) -> SyncResult:
 
 
 @transaction.atomic
-def sync_windows(specs: Iterable[dict], *, actor=None) -> SyncResult:
+def sync_windows(specs: Iterable[dict], *, actor: User | None = None) -> SyncResult:
     """Create or update windows by (site, hall, number).
 
     Each spec: site (site code), hall (hall name), number, name, kind, department (a
@@ -395,7 +396,7 @@ def sync_windows(specs: Iterable[dict], *, actor=None) -> SyncResult:
 
 @transaction.atomic
 def ensure_department_windows(
-    site_code: str, hall_name: str, departments, *, first_number: int = 21, actor=None
+    site_code: str, hall_name: str, departments, *, first_number: int = 21, actor: User | None = None
 ):
     """Give each department one department window in the hall (idempotent).
 

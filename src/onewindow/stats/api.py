@@ -10,7 +10,7 @@ from onewindow.accounts.access import api_role
 from onewindow.api.auth import bearer
 from onewindow.core.errors import ServiceError
 
-from . import selectors
+from . import rollup, scoring, selectors
 from .access import STATS_ROLES, check_year, parse_period, resolve_region
 
 router = Router(auth=[bearer, django_auth])
@@ -19,6 +19,7 @@ router = Router(auth=[bearer, django_auth])
 def _args(request):
     d_from, d_to = parse_period(request.GET.get("from"), request.GET.get("to"), today=timezone.localdate())
     region = resolve_region(request.auth, request.GET.get("region"))
+    rollup.ensure_fresh()  # the one write of a statistics read, before the selectors (which never write)
     return d_from, d_to, region
 
 
@@ -59,5 +60,6 @@ def ranking(request):
     except (ValueError, TypeError):
         raise ServiceError(_("月份格式无效"), fields={"month": _("应为 YYYY-MM")}) from None
     check_year(year, "month")
-    return {"month": raw, "group": group, "weights": selectors.WEIGHTS,
+    rollup.ensure_fresh()
+    return {"month": raw, "group": group, "weights": scoring.WEIGHTS,
             "rows": selectors.monthly_ranking(year, month, region=region, group=group)}

@@ -1,6 +1,7 @@
-"""DailyStat and PerfStat: daily rollups of cases for summary() and performance(), kept fresh on read.
+"""DailyStat and PerfStat: daily rollups of cases for summary() and performance(), refreshed before each read.
 
-`ensure_fresh()` (called by the selectors) compares the highest CaseEvent, Rating and Alert ids and
+`ensure_fresh()` (a write: called by the stats page, export and API, and by the generator, before they
+read through stats.selectors, which never write) compares the highest CaseEvent, Rating and Alert ids and
 the latest rectification closing time with the RollupMark: nothing new → nothing to do (four
 small MAX lookups); no mark → rebuild everything; otherwise recompute, in both tables, only the
 days touched by the cases with new events, ratings or alerts or a newly closed rectification (their
@@ -19,24 +20,19 @@ from django.db.models import Count, F, IntegerField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from onewindow.cases.models import DONE_STATES, Case, CaseEvent, Channel
-from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
+from onewindow.ratings.models import Rating, Rectification, RectificationStatus
 from onewindow.supervision.models import Alert
 
 from .models import DailyStat, PerfStat, RollupMark
+from .scoring import GOOD_LEVEL_MIN
+from .selectors import actual_days_expression as _actual
 
 SH = ZoneInfo("Asia/Shanghai")
 KEYS = ("region_code", "department_id", "item_id")
 PKEYS = ("region_code", "department_id", "window_id", "clerk_id")
 MARK = "daily"
-GOOD_LEVEL_MIN = Level.FAIR  # 好评: level ≥ 3, as selectors.GOOD_LEVEL_MIN
 TOUCHED_LIMIT = 50_000  # more changed cases than this: rebuild everything
 OVERLAP = 1000  # ids looked back past the mark (supervision.services.EVENT_OVERLAP)
-
-
-def _actual():
-    from .selectors import actual_days_expression
-
-    return actual_days_expression()
 
 
 def _rows(day_filter_received: Q, day_filter_accepted: Q, day_filter_concluded: Q) -> list[DailyStat]:
@@ -179,9 +175,10 @@ def rebuild() -> int:
     return len(rows)
 
 
-
 @transaction.atomic
 def ensure_fresh() -> None:
+    """Bring DailyStat and PerfStat up to date with every case event, rating, alert and closed
+    rectification so far (see the module docstring)."""
     tops = _tops()
     mark = RollupMark.objects.filter(name=MARK).first()
     if mark is not None and _seen(mark, tops):
@@ -210,13 +207,13 @@ def ensure_fresh() -> None:
     if len(case_ids) > TOUCHED_LIMIT:
         rebuild()
         return
-    days = set()
+    touched_days: set[datetime.date] = set()
     for sub, acc, con in Case.objects.filter(pk__in=list(case_ids)).values_list("submitted_at", "accepted_on",
                                                                                   "concluded_on"):
-        days.add(sub.astimezone(SH).date())
-        days.update(d for d in (acc, con) if d is not None)
-    if days:
-        days = sorted(days)
+        touched_days.add(sub.astimezone(SH).date())
+        touched_days.update(d for d in (acc, con) if d is not None)
+    if touched_days:
+        days = sorted(touched_days)
         DailyStat.objects.filter(day__in=days).delete()
         DailyStat.objects.bulk_create(_rows(_received_on(days), Q(accepted_on__in=days), Q(concluded_on__in=days)),
                                       batch_size=5000)

@@ -1,6 +1,9 @@
 """Statistics (统计分析) and performance scores (绩效). Reads only; every figure is an SQL aggregate.
 
-Definitions of every figure are in docs/metrics.md; keep the two in step.
+Definitions of every figure are in docs/metrics.md; keep the two in step. The scoring rules
+(weights, speed score, ranking and 末位) are in stats.scoring. summary, daily, by_department and
+performance read the rollups (stats.DailyStat, stats.PerfStat) and never write them: the caller
+(the page, the API, the generator) brings them up to date first with `rollup.ensure_fresh()`.
 
     period_bounds(date_from, date_to) -> (start, end)        aware Asia/Shanghai datetimes, [start, end)
     scoped_cases(region=None, department=None, item=None)    Case queryset with the filters applied
@@ -27,25 +30,14 @@ from django.utils import timezone
 from onewindow.accounts.access import within_region
 from onewindow.cases.models import DONE_STATES, Case
 from onewindow.catalog.models import Department, ItemVersion
-from onewindow.ratings.models import Level, Rating, Rectification, RectificationStatus
+from onewindow.ratings.models import Rating, Rectification, RectificationStatus
 from onewindow.supervision.models import Alert, Card
 from onewindow.workdays.selectors import ordinal_at
 
+from .models import DailyStat, PerfStat
+from .scoring import GOOD_LEVEL_MIN, ranked, ratio, round_or_none
+
 SH = ZoneInfo("Asia/Shanghai")
-
-# Performance score weights (docs/metrics.md, "绩效得分").
-WEIGHTS = {
-    "on_time_rate": 0.40,
-    "satisfaction_rate": 0.25,
-    "speed_score": 0.15,
-    "alert_free_rate": 0.10,
-    "rectification_rate": 0.10,
-}
-
-
-# Satisfaction (满意度): 非常满意 5, 满意 4, 基本满意 3 are 好评; 不满意 2, 非常不满意 1 are 差评.
-GOOD_LEVEL_MIN = Level.FAIR
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -73,16 +65,6 @@ def period_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[dat
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=SH)
     end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=SH)
     return start, end
-
-
-def _ratio(num, den, places=4):
-    if not den:
-        return None
-    return round(num / den, places)
-
-
-def _round(value, places=2):
-    return None if value is None else round(float(value), places)
 
 
 def _department_filter(department):
@@ -143,14 +125,14 @@ def _figures(row: dict) -> dict:
         "received": row["received"],
         "accepted": row["accepted"],
         "concluded": row["concluded"],
-        "completion_rate": _ratio(row["accepted_done"], row["accepted"]),
-        "on_time_rate": _ratio(row["on_time"], row["concluded"]),
-        "avg_committed_days": _round(avg_committed),
-        "avg_statutory_days": _round(avg_statutory),
-        "avg_actual_days": _round(row["avg_actual"]),
+        "completion_rate": ratio(row["accepted_done"], row["accepted"]),
+        "on_time_rate": ratio(row["on_time"], row["concluded"]),
+        "avg_committed_days": round_or_none(avg_committed),
+        "avg_statutory_days": round_or_none(avg_statutory),
+        "avg_actual_days": round_or_none(row["avg_actual"]),
         "speedup_rate": speedup,
-        "instant_share": _ratio(row["instant"], row["received"]),
-        "online_share": _ratio(row["online"], row["received"]),
+        "instant_share": ratio(row["instant"], row["received"]),
+        "online_share": ratio(row["online"], row["received"]),
     }
 
 
@@ -173,9 +155,9 @@ def catalogue_rates(region=None, department=None) -> dict:
         decides=Count("pk", filter=Q(window_decides=True)),
     )
     return {
-        "stationed_department_rate": _ratio(d["stationed"], d["all"]),
-        "stationed_item_rate": _ratio(v["stationed"], v["all"]),
-        "window_authorised_rate": _ratio(v["decides"], v["all"]),
+        "stationed_department_rate": ratio(d["stationed"], d["all"]),
+        "stationed_item_rate": ratio(v["stationed"], v["all"]),
+        "window_authorised_rate": ratio(v["decides"], v["all"]),
     }
 
 
@@ -187,11 +169,7 @@ ROLLUP_FIELDS = ("n", "instant", "online", "committed_sum", "statutory_sum", "do
 
 
 def _rollup(date_from, date_to, region=None, department=None, item=None):
-    """The daily rollup's rows of the period and scope, brought up to date first (stats.rollup)."""
-    from . import rollup
-    from .models import DailyStat
-
-    rollup.ensure_fresh()
+    """The daily rollup's rows of the period and scope (as fresh as the last `rollup.ensure_fresh()`)."""
     qs = DailyStat.objects.filter(day__gte=date_from, day__lte=date_to)
     qs = within_region(qs, region)
     return qs.filter(_department_filter(department) & _item_filter(item))
@@ -199,8 +177,8 @@ def _rollup(date_from, date_to, region=None, department=None, item=None):
 
 @_no_jit
 def summary(date_from, date_to, region=None, department=None, item=None) -> dict:
-    """The period's figures, from the daily rollup (stats.rollup, brought up to date first) plus
-    one live count for the completion rate; then the catalogue counts."""
+    """The period's figures, from the daily rollup (stats.DailyStat) plus one live count for the
+    completion rate; then the catalogue counts."""
     qs = _rollup(date_from, date_to, region, department, item)
     sums = {r["kind"]: r for r in qs.values("kind").annotate(**{f"s_{f}": Sum(f) for f in ROLLUP_FIELDS})}
 
@@ -210,7 +188,7 @@ def summary(date_from, date_to, region=None, department=None, item=None) -> dict
     out.update(_figures(row))
     rated = total("concluded", "rated")
     out["ratings"] = rated
-    out["satisfaction_rate"] = _ratio(total("concluded", "good"), rated)
+    out["satisfaction_rate"] = ratio(total("concluded", "good"), rated)
     rates = catalogue_rates(region, department)
     out.update(rates)
     out["stationed_rate"] = rates["stationed_item_rate"]
@@ -300,24 +278,6 @@ GROUPS = {
 }
 
 
-def speed_score(avg_actual, avg_committed):
-    """1 - actual/committed, clipped to [0, 1]; for instant work (committed 0): 1 when actual is 0, else 0."""
-    if avg_actual is None or avg_committed is None:
-        return None
-    if float(avg_committed) == 0:
-        return 1.0 if float(avg_actual) == 0 else 0.0
-    return round(min(1.0, max(0.0, 1 - float(avg_actual) / float(avg_committed))), 4)
-
-
-def score_of(components: dict) -> float | None:
-    """Weighted score 0..100 over the components that exist; missing ones' weights are redistributed."""
-    total_w = sum(w for k, w in WEIGHTS.items() if components.get(k) is not None)
-    if not total_w:
-        return None
-    value = sum(w * components[k] for k, w in WEIGHTS.items() if components.get(k) is not None)
-    return round(100 * value / total_w, 2)
-
-
 PERF_FIELDS = ("n", "on_time", "actual_sum", "actual_n", "committed_sum", "committed_n", "rated", "good",
                "alerted", "alerts", "rect_closed", "rect_rectified")
 
@@ -327,14 +287,10 @@ def performance(date_from, date_to, group: str = "department", region=None, toda
     """Per department / window / clerk: volume, on-time rate, speed, satisfaction, alerts, rectifications,
     cards, score; ranked. `today` (default: the local date now) decides which rectifications are due.
 
-    Reads the rankings' rollup (stats.PerfStat, brought up to date first) plus one live count of the
-    open rectifications already past due; the same figures as `performance_live`."""
-    from . import rollup
-    from .models import PerfStat
-
+    Reads the rankings' rollup (stats.PerfStat, as fresh as the last `rollup.ensure_fresh()`) plus one
+    live count of the open rectifications already past due; the same figures as `performance_live`."""
     key, label = GROUPS[group]
     today = today or timezone.localdate()
-    rollup.ensure_fresh()
     qs = PerfStat.objects.filter(day__gte=date_from, day__lte=date_to).exclude(**{f"{key}__isnull": True})
     qs = within_region(qs, region)
     per: dict = {}
@@ -371,7 +327,7 @@ def performance(date_from, date_to, group: str = "department", region=None, toda
             "ratings": (v(con, "good"), rated) if rated else None,
             "rect": (v(con, "rect_rectified"), rect_all) if rect_all else None,
         })
-    return _ranked(rows, _cards(group, date_from, date_to, region))
+    return ranked(rows, _cards(group, date_from, date_to, region))
 
 
 @_no_jit
@@ -422,48 +378,7 @@ def performance_live(date_from, date_to, group: str = "department", region=None,
          "alerts": alerts.get(r[key], 0), "ratings": ratings.get(r[key]), "rect": rects.get(r[key])}
         for r in live
     ]
-    return _ranked(rows, _cards(group, date_from, date_to, region))
-
-
-def _ranked(rows: list[dict], cards: dict | None) -> list[dict]:
-    """The ranking from per-group figures (id, name, volume, concluded, on_time, avg_actual, avg_committed,
-    alerted, alerts, ratings = (good, all) or None, rect = (rectified, all) or None), in id order."""
-    out = []
-    for row in rows:
-        gid = row["id"]
-        good_all = row["ratings"]
-        rect = row["rect"]
-        item = {
-            "id": gid,
-            "name": row["name"],
-            "volume": row["volume"],
-            "concluded": row["concluded"],
-            "on_time_rate": _ratio(row["on_time"], row["concluded"]),
-            "avg_actual_days": _round(row["avg_actual"]),
-            "avg_committed_days": _round(row["avg_committed"]),
-            "speed_score": speed_score(row["avg_actual"], row["avg_committed"]),
-            "satisfaction_rate": _ratio(*good_all) if good_all else None,
-            "alerts": row["alerts"],
-            "alert_free_rate": round(1 - row["alerted"] / row["volume"], 4) if row["volume"] else None,
-            "rectifications": rect[1] if rect else 0,
-            "rectification_rate": _ratio(*rect) if rect else None,
-            "cards": cards.get(gid) if cards is not None else None,
-        }
-        item["score"] = score_of(item)
-        out.append(item)
-    out.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["volume"], str(r["name"])))
-    rank = 0
-    for r in out:
-        r["last"] = False
-        if r["score"] is not None:
-            rank += 1
-            r["rank"] = rank
-        else:
-            r["rank"] = None
-    ranked = [r for r in out if r["rank"]]
-    if len(ranked) >= 2:
-        ranked[-1]["last"] = True
-    return out
+    return ranked(rows, _cards(group, date_from, date_to, region))
 
 
 def _cards(group, date_from, date_to, region=None) -> dict | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _l
 from onewindow.catalog.models import Department
 from onewindow.core.errors import Forbidden, ServiceError
 
-from . import selectors
+from . import rollup, selectors
 from .access import check_reader, parse_period, resolve_region
 
 
@@ -24,6 +24,7 @@ def _params(request):
         region = resolve_region(request.user, request.GET.get("region"))
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from None
+    rollup.ensure_fresh()  # the one write of a statistics read, before the selectors (which never write)
     return d_from, d_to, region, (request.GET.get("department") or None), (request.GET.get("item") or None)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts import access
+from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent
 from onewindow.catalog.models import Department
@@ -257,12 +258,12 @@ def on_case_changed(sender, case=None, **kwargs) -> None:
 
 # ---- cards ----------------------------------------------------------------------------------
 
-def _require_supervisor(actor) -> None:
+def _require_supervisor(actor: User) -> None:
     access.require_supervisor(actor, _("仅电子监察员可以亮牌"))
 
 
 @transaction.atomic
-def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) -> Card:
+def issue_card(*, actor: User, target_kind: str, target_id, colour: str, reason: str) -> Card:
     _require_supervisor(actor)
     fields = {}
     if target_kind not in CardTarget.values:
@@ -300,7 +301,7 @@ def issue_card(*, actor, target_kind: str, target_id, colour: str, reason: str) 
 
 
 @transaction.atomic
-def revoke_card(*, actor, card_id, reason: str = "") -> Card:
+def revoke_card(*, actor: User, card_id, reason: str = "") -> Card:
     """Withdraw a card (it stays on record, marked revoked, with who, when and why)."""
     _require_supervisor(actor)
     reason = (reason or "").strip()

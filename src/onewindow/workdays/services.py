@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.core.errors import ServiceError
 
@@ -25,7 +26,7 @@ WEEKEND_KINDS = {DayKind.WEEKEND, DayKind.MAKEUP, DayKind.HOLIDAY}
 
 
 @transaction.atomic
-def seed_calendar(first_year: int | None = None, last_year: int | None = None, *, actor=None) -> int:
+def seed_calendar(first_year: int | None = None, last_year: int | None = None, *, actor: User | None = None) -> int:
     """Store every day of the years in [first_year, last_year] not stored yet (default: the
     configured CALENDAR_FIRST_YEAR..CALENDAR_LAST_YEAR). Idempotent; returns days inserted.
 
@@ -64,7 +65,7 @@ def _snapshot(day: CalendarDay) -> dict:
 
 
 @transaction.atomic
-def set_day(day: date, is_workday: bool, kind: str, name: str = "", actor=None) -> CalendarDay:
+def set_day(day: date, is_workday: bool, kind: str, name: str = "", actor: User | None = None) -> CalendarDay:
     """Change one day of the calendar (e.g. enter a newly published holiday or make-up day).
 
     When the day switches between working and not, the ordinal of that day and of every
@@ -104,7 +105,7 @@ def _year(year: int) -> CalendarYear:
 
 
 @transaction.atomic
-def confirm_year(year: int, source: str, actor=None) -> CalendarYear:
+def confirm_year(year: int, source: str, actor: User | None = None) -> CalendarYear:
     """Mark a year as following the published State Council schedule; its days stop being
     provisional. Enter the year's holidays and make-up days with `set_day` first."""
     obj = _year(year)
@@ -121,7 +122,7 @@ def confirm_year(year: int, source: str, actor=None) -> CalendarYear:
 
 
 @transaction.atomic
-def reopen_year(year: int, actor=None, source: str | None = None) -> CalendarYear:
+def reopen_year(year: int, actor: User | None = None, source: str | None = None) -> CalendarYear:
     """Undo `confirm_year`: the year's days are provisional again."""
     obj = _year(year)
     before = {"confirmed": obj.confirmed, "source": obj.source}

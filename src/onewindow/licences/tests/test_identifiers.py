@@ -13,6 +13,7 @@ from onewindow.licences.identifiers import (
     USCC_FORMAT_ERROR,
     USCC_ORG_CODE_ERROR,
     generate_uscc,
+    id_number_check_char,
     validate_id_number,
     validate_uscc,
 )
@@ -132,6 +133,17 @@ def test_impossible_or_future_birth_date_refused(first17):
     # the check character is right, so only the date can be wrong
     err = refused(validate_id_number, with_id_check(first17))
     assert err.message == ID_BIRTH_DATE_ERROR
+
+
+def test_id_number_check_char_agrees_with_the_reference_on_every_last_digit_and_refuses_bad_bodies():
+    # one body per possible check character (0-9 and X) and then some: the reference decides
+    bodies = [f"341302{1950 + i:04d}0{1 + i % 9}1{i % 10}{i:03d}" for i in range(60)]
+    assert len({ref_gb11643_check(b) for b in bodies}) == 11
+    for body in bodies:
+        assert id_number_check_char(body) == ref_gb11643_check(body)
+    for bad in ("3413021990010100", "341302199001010012", "34130219900101001X"):
+        with pytest.raises(ValueError):
+            id_number_check_char(bad)
 
 
 def test_leap_day_birth_date_accepted():

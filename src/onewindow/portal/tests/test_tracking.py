@@ -115,12 +115,15 @@ def test_repeated_wrong_codes_lock_the_number_for_everyone(client):
 def test_forwarded_address_counts_only_behind_a_trusted_proxy(client, settings):
     w = make_world()
     case = _case(w)
-    for i in range(20):  # a client that forges X-Forwarded-For is still counted on its own address
-        client.get(f"/api/v1/track/3413002026030200{i:04d}?code=W", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
-    assert client.get(f"/api/v1/track/{case.number}?code={case.query_code}").status_code == 429
-    settings.ONEWINDOW_TRUSTED_PROXIES = "127.0.0.0/8"  # the test client's peer is 127.0.0.1
-    r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}", HTTP_X_FORWARDED_FOR="203.0.113.50")
-    assert r.status_code == 200  # behind the proxy, the forwarded client is a fresh address
+    # at a fixed time inside one counting window: on the wall clock the 20 failures could straddle
+    # a window boundary (every 10 minutes) and be counted in two windows
+    with at(2030, 1, 2, 8, 5):
+        for i in range(20):  # a client that forges X-Forwarded-For is still counted on its own address
+            client.get(f"/api/v1/track/3413002026030200{i:04d}?code=W", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+        assert client.get(f"/api/v1/track/{case.number}?code={case.query_code}").status_code == 429
+        settings.ONEWINDOW_TRUSTED_PROXIES = "127.0.0.0/8"  # the test client's peer is 127.0.0.1
+        r = client.get(f"/api/v1/track/{case.number}?code={case.query_code}", HTTP_X_FORWARDED_FOR="203.0.113.50")
+        assert r.status_code == 200  # behind the proxy, the forwarded client is a fresh address
 
 
 def _bundle(w):

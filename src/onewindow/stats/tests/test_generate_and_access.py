@@ -63,6 +63,38 @@ def test_generate_300_cases_rates_concluded_cases_and_opens_rectifications():
         assert (rect.status == "open") == (rect.closed_at is None)
 
 
+def test_generated_stories_follow_the_transition_table_and_ids_pass_the_check():
+    from onewindow.cases.transitions import PREVIOUS, TRANSITIONS
+    from onewindow.licences.identifiers import validate_id_number
+
+    make_world()
+    call_command("generate", cases=400, days=90, seed=3, verbosity=0, stdout=io.StringIO())
+    seen = set()
+    cases = {c.pk: c for c in Case.objects.all()}
+    events: dict[int, list] = {}
+    for e in CaseEvent.objects.order_by("case_id", "seq"):
+        events.setdefault(e.case_id, []).append(e)
+    for pk, case in cases.items():
+        chain = events[pk]
+        assert [e.seq for e in chain] == list(range(1, len(chain) + 1))
+        assert (chain[0].action, chain[0].from_state, chain[0].to_state) == ("file", "", "submitted")
+        for before, e in zip(chain, chain[1:], strict=False):
+            t = TRANSITIONS[e.action]
+            assert e.from_state == before.to_state and e.from_state in t.sources, (case.number, e.action)
+            if t.target == PREVIOUS:  # resume: back to where the suspend event started
+                suspend = next(x for x in reversed(chain[:e.seq - 1]) if x.action == "suspend")
+                assert e.to_state == suspend.from_state
+            else:
+                assert e.to_state == t.target
+            if e.actor_role != "system":
+                assert e.actor_role in t.roles, (e.action, e.actor_role)
+            seen.add(e.action)
+        assert chain[-1].to_state == case.state
+        assert validate_id_number(case.applicant_id) == case.applicant_id
+    # the stories exercise the table, not just the happy path
+    assert {"accept", "decide", "deliver", "notice", "supplement", "review"} <= seen
+
+
 def test_generate_rejects_bad_arguments():
     from django.core.management.base import CommandError
 

@@ -8,7 +8,7 @@ from onewindow.cases import services
 from onewindow.cases.tests.factories import at
 from onewindow.ratings import services as ratings
 from onewindow.ratings.models import Rectification
-from onewindow.stats import selectors
+from onewindow.stats import rollup, selectors
 from onewindow.stats.models import PerfStat, RollupMark
 from onewindow.supervision import services as supervision
 from onewindow.supervision.models import Alert
@@ -24,6 +24,7 @@ TODAYS = (D(2026, 3, 24), D(2026, 3, 25), D(2026, 4, 20))
 
 def _same_everywhere():
     """Rollup-based == live for every group, period, region and `today` (rollup refreshed incrementally)."""
+    rollup.ensure_fresh()
     for group in ("department", "window", "clerk"):
         for period in PERIODS:
             for region in (None, "341302"):
@@ -34,8 +35,6 @@ def _same_everywhere():
 
 
 def test_rollup_ranking_equals_live_after_each_action(monkeypatch):
-    from onewindow.stats import rollup
-
     w = build()
     _same_everywhere()
     mark_id = RollupMark.objects.get().pk
@@ -117,6 +116,7 @@ def test_ranking_counts_only_the_cards_of_the_region_read():
     Card.objects.create(target_kind="department", department=w.cases["A"].department, colour="yellow",
                         reason="超期", issued_by=w.supervisor, region_code="341300",
                         issued_at=datetime.datetime(2026, 3, 10, 9, tzinfo=selectors.SH))
+    rollup.ensure_fresh()
     city = {r["name"]: r for r in selectors.performance(D(2026, 3, 1), D(2026, 3, 31))}
     county = {r["name"]: r for r in selectors.performance(D(2026, 3, 1), D(2026, 3, 31), region="341302")}
     assert city["市市场监督管理局"]["cards"] == {"yellow": 1}

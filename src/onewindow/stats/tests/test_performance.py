@@ -5,15 +5,22 @@ import pytest
 from onewindow.cases.tests.factories import at
 from onewindow.ratings import services as ratings
 from onewindow.ratings.models import Rectification
-from onewindow.stats import selectors
+from onewindow.stats import rollup, scoring, selectors
 
 from .world import build
 
 pytestmark = pytest.mark.django_db
 
 
+def _built():
+    """The March world with the rollups brought up to date, as the page and the API read it."""
+    w = build()
+    rollup.ensure_fresh()
+    return w
+
+
 def test_department_ranking_worked_by_hand():
-    build()
+    _built()
     rows = {r["name"]: r for r in selectors.monthly_ranking(2026, 3)}
     scjg, ga = rows["市市场监督管理局"], rows["市公安局"]
     # 市场监管: accepted A B C H I = 5; concluded A B C H = 4; on time A C H = 3/4
@@ -32,7 +39,7 @@ def test_department_ranking_worked_by_hand():
 
 
 def test_clerk_ranking_worked_by_hand():
-    build()
+    _built()
     rows = {r["name"]: r for r in selectors.monthly_ranking(2026, 3, group="clerk")}
     clerk, tclerk = rows["clerk"], rows["tclerk"]
     # clerk accepted A B C D I = 5; concluded A B C D; on time A C = 2/4
@@ -47,7 +54,7 @@ def test_clerk_ranking_worked_by_hand():
 
 
 def test_region_scoped_ranking_has_no_last_with_one_department():
-    build()
+    _built()
     rows = selectors.monthly_ranking(2026, 3, region="341302")
     # only H (市场监管) in the county: one ranked row, not flagged 末位
     assert [r["name"] for r in rows] == ["市市场监督管理局"]
@@ -56,11 +63,11 @@ def test_region_scoped_ranking_has_no_last_with_one_department():
 
 def test_score_formula():
     # all five present: 100*(.4*.9 + .25*1 + .15*.5 + .1*.8 + .1*.5) = 100*(.36+.25+.075+.08+.05) = 81.5
-    assert selectors.score_of({"on_time_rate": 0.9, "satisfaction_rate": 1.0, "speed_score": 0.5,
+    assert scoring.score_of({"on_time_rate": 0.9, "satisfaction_rate": 1.0, "speed_score": 0.5,
                                "alert_free_rate": 0.8, "rectification_rate": 0.5}) == 81.5
-    assert selectors.score_of({}) is None
-    assert selectors.speed_score(0, 0) == 1.0 and selectors.speed_score(1, 0) == 0.0
-    assert selectors.speed_score(3, 5) == 0.4
+    assert scoring.score_of({}) is None
+    assert scoring.speed_score(0, 0) == 1.0 and scoring.speed_score(1, 0) == 0.0
+    assert scoring.speed_score(3, 5) == 0.4
 
 
 def _rate(w):
@@ -75,6 +82,7 @@ def _rate(w):
 def test_satisfaction_and_rectification_in_the_ranking():
     w = build()
     _rate(w)
+    rollup.ensure_fresh()
     rect_c = Rectification.objects.get(rating__case=w.cases["C"])
     rect_d = Rectification.objects.get(rating__case=w.cases["D"])
     # C rated Tue 03-03: 15 working days 03-04..06 (3), 03-09..13 (8), 03-16..20 (13), 03-23, 03-24 (15)
@@ -100,6 +108,7 @@ def test_satisfaction_and_rectification_in_the_ranking():
     with at(2026, 3, 26, 10):
         ratings.close_rectification(rect_c.pk, w.reviewer, "rectified", "已回访整改")
         ratings.close_rectification(rect_d.pk, w.police_reviewer, "not_rectified", "无法整改")
+    rollup.ensure_fresh()
     rows = {r["name"]: r for r in selectors.monthly_ranking(2026, 3, today=selectors.datetime.date(2026, 3, 26))}
     scjg, ga = rows["市市场监督管理局"], rows["市公安局"]
     assert (scjg["rectification_rate"], ga["rectification_rate"]) == (1.0, 0.0)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from onewindow.catalog.models import Department, ItemVersion
-from onewindow.stats import selectors
+from onewindow.stats import rollup, selectors
 
 from .world import build
 
@@ -19,6 +19,11 @@ def w():
     return build()
 
 
+def _refresh():
+    """What the page and the API do before reading: bring the rollups up to date (stats.rollup)."""
+    rollup.ensure_fresh()
+
+
 def test_world_is_what_the_table_says(w):
     c = w.cases
     assert [c[k].actual_workdays for k in "ABCDH"] == [2, 7, 0, 12, 0]
@@ -29,6 +34,7 @@ def test_world_is_what_the_table_says(w):
 
 
 def test_march_summary_worked_by_hand(w):
+    _refresh()
     s = selectors.summary(*MARCH)
     # received in March (local submission day): A B C D E F H I = 8 (G is 04-01 00:10)
     assert s["received"] == 8
@@ -61,6 +67,7 @@ def test_catalogue_rates(w):
     Department.objects.create(code="SZ-X", name="市某局", region=w.city, stationed=False)
     # 3 current items; authorise the police item to decide at the window → 1/3
     ItemVersion.objects.filter(pk=w.police_item.pk).update(window_decides=True)
+    _refresh()
     s = selectors.summary(*MARCH)
     assert s["stationed_department_rate"] == 0.6667
     assert s["stationed_rate"] == s["stationed_item_rate"] == 1.0
@@ -68,6 +75,7 @@ def test_catalogue_rates(w):
 
 
 def test_region_filter(w):
+    _refresh()
     s = selectors.summary(*MARCH, region="341302")
     # only H was received at the township station under 341302
     assert (s["received"], s["accepted"], s["concluded"]) == (1, 1, 1)
@@ -79,6 +87,7 @@ def test_region_filter(w):
 
 
 def test_department_and_item_filters(w):
+    _refresh()
     s = selectors.summary(*MARCH, department="SZ-GA")
     # dept2 (police): D only in March (G is April)
     assert (s["received"], s["accepted"], s["concluded"], s["on_time_rate"]) == (1, 1, 1, 0.0)
@@ -90,6 +99,7 @@ def test_department_and_item_filters(w):
 
 def test_period_boundary_late_evening_counts_in_its_local_day(w):
     # F was filed 2026-03-31 23:30 Asia/Shanghai (15:30 UTC): March, not April
+    _refresh()
     assert selectors.summary(D(2026, 3, 31), D(2026, 3, 31))["received"] == 1
     # April: only G (04-01 00:10 local, which is still 03-31 in UTC)
     assert selectors.summary(D(2026, 4, 1), D(2026, 4, 30))["received"] == 1
@@ -99,6 +109,7 @@ def test_period_boundary_late_evening_counts_in_its_local_day(w):
 
 
 def test_daily_series(w):
+    _refresh()
     days = selectors.daily(*MARCH)
     assert len(days) == 31
     by = {d["date"]: (d["received"], d["concluded"]) for d in days}
@@ -109,6 +120,7 @@ def test_daily_series(w):
 
 
 def test_by_department(w):
+    _refresh()
     rows = {r["department"]: r for r in selectors.by_department(*MARCH)}
     # 市市场监督管理局: received A B C E F H I = 7; concluded A B C H = 4
     assert (rows["市市场监督管理局"]["received"], rows["市市场监督管理局"]["concluded"]) == (7, 4)
@@ -120,6 +132,7 @@ def test_actual_days_fall_back_to_calendar_ordinals(w):
     from onewindow.cases.models import Case
 
     Case.objects.filter(pk=w.cases["B"].pk).update(actual_workdays=None)
+    _refresh()
     assert selectors.summary(*MARCH)["avg_actual_days"] == 4.2
 
 
@@ -134,6 +147,7 @@ def test_satisfaction_from_ratings(w):
                               department=case.department, region_code=case.region_code)
     # ratings of cases concluded in March: A 5, B 3, C 2, D 1, H 4 (G is not concluded)
     # 好评 = level ≥ 3 (基本满意 or better): A B H = 3 of 5 → 0.6
+    _refresh()
     s = selectors.summary(*MARCH)
     assert s["ratings"] == 5 and s["satisfaction_rate"] == 0.6
     rows = {r["name"]: r for r in selectors.monthly_ranking(2026, 3)}
@@ -145,5 +159,6 @@ def test_satisfaction_from_ratings(w):
 
 
 def test_no_ratings_means_no_satisfaction_rate(w):
+    _refresh()
     s = selectors.summary(*MARCH)
     assert s["ratings"] == 0 and s["satisfaction_rate"] is None

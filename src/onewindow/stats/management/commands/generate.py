@@ -7,6 +7,11 @@ used to the highest number drawn, so later real filings continue after them. Eve
 carries data={"generated": True}. About 40 % of the concluded cases get a 好差评 Rating (channel from the
 case's channel, department and region_code from the case); each 差评 (level 1–2) gets its Rectification,
 as ratings.services.rate_case would open it. No audit entries are written: nothing was actually done.
+
+Each case's story is a sequence of actions walked through the declared state machine
+(cases.transitions): a step is taken only from a state the action allows, by a role allowed to take it,
+and leads to the state the table names (`_Story`); the generator has no state table of its own.
+ID numbers carry the GB 11643 check character from licences.identifiers.
 """
 
 import datetime
@@ -31,23 +36,57 @@ from onewindow.cases.models import (
     State,
 )
 from onewindow.cases.numbering import QUERY_ALPHABET
-from onewindow.catalog.models import ItemVersion
+from onewindow.cases.transitions import PREVIOUS, TRANSITIONS, target_state
+from onewindow.catalog.models import ItemVersion, Material
+from onewindow.licences.identifiers import id_number_check_char
 from onewindow.ratings.models import BAD_LEVELS, Rating, RatingChannel, Rectification, RectificationStatus
 from onewindow.ratings.services import rectification_days
 from onewindow.regions.models import Site, SiteKind, SiteLevel
+from onewindow.stats import rollup
 from onewindow.workdays.models import CalendarDay
 
 SH = ZoneInfo("Asia/Shanghai")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红梅鑫斌宇浩凯健俊帆帅旭宁龙林欣晨辰悦佳怡思雨子涵"
-ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-ID_CHECK = "10X98765432"
 WEEKDAY_WEIGHT = [1.25, 1.05, 1.0, 1.0, 0.95, 0.12, 0.08]
 
 
 def id_number(rng: random.Random, region: str, birth: datetime.date) -> str:
     body = f"{region[:6]}{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    return body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return body + id_number_check_char(body)
+
+
+class _Story:
+    """One case's events, each step checked against and moved by the transition table."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        self.events: list[tuple] = []
+
+    def _add(self, at, action, frm, to, actor, data):
+        actor = actor or {}
+        self.events.append((at, action, frm, to, actor.get("pk"),
+                            actor.get("display_name") or actor.get("username") or "system",
+                            actor.get("role") or "system", data))
+
+    def file(self, actor, at, **data) -> None:
+        """Filing creates the case (cases.filing): the story's first event, into `submitted`."""
+        self.case.state = State.SUBMITTED
+        self._add(at, "file", "", State.SUBMITTED, actor, data)
+
+    def step(self, action: str, actor, at, **data) -> str:
+        """Take `action` now; returns the new state. Raises when the table does not allow it."""
+        case, t = self.case, TRANSITIONS[action]
+        frm = case.state
+        if frm not in t.sources:
+            raise RuntimeError(f"generator story: {action} is not allowed from {frm}")
+        if actor and actor["role"] not in t.roles:
+            raise RuntimeError(f"generator story: {actor['role']} may not {action}")
+        case.state = target_state(action, frm, case.state_before_suspension)
+        if t.target == PREVIOUS:
+            case.state_before_suspension = ""
+        self._add(at, action, frm, case.state, actor, data)
+        return case.state
 
 
 class Command(BaseCommand):
@@ -76,8 +115,6 @@ class Command(BaseCommand):
                 bar.update(n)
         secs = max((timezone.now() - started).total_seconds(), 1e-6)
         self.stdout.write(f"generated {cases} cases in {secs:.1f}s ({cases / secs:.0f} cases/s)")
-        from onewindow.stats import rollup
-
         rollup.ensure_fresh()  # the summary's daily rollup (stats.rollup) covers the new days
 
     # ------------------------------------------------------------ reference data, loaded once
@@ -105,8 +142,6 @@ class Command(BaseCommand):
         self.versions = versions
         self.version_weights = list(_cumulative([1 / (r + 1) ** 1.07 for r in range(len(versions))]))
         self.materials = defaultdict(list)
-        from onewindow.catalog.models import Material
-
         for vid, code, name, required in Material.objects.filter(version__in=[v["pk"] for v in versions]).values_list(
                 "version_id", "code", "name", "required"):
             self.materials[vid].append((code, name, required))
@@ -312,47 +347,40 @@ class Command(BaseCommand):
             state=State.SUBMITTED, submitted_at=submitted, committed_days=v["committed_days"],
             statutory_days=v["statutory_days"], data={"generated": True},
         )
-        events = []
+        story = _Story(case)
         t = submitted
 
-        def event(action, frm, to, actor, at, **data):
-            actor = actor or {}
-            events.append((at, action, frm, to, actor.get("pk"),
-                           actor.get("display_name") or actor.get("username") or "system",
-                           actor.get("role") or "system", data))
+        def done(rating=None):
+            return {"case": case, "events": story.events, "rating": rating}
 
-        event("file", "", State.SUBMITTED, clerk if channel == Channel.WINDOW else None, t, channel=channel)
+        story.file(clerk if channel == Channel.WINDOW else None, t, channel=channel)
         today = self.today
         r = rng.random()
         if r < 0.02:
             t += datetime.timedelta(hours=1)
-            event("withdraw", State.SUBMITTED, State.WITHDRAWN, clerk, t)
-            case.state = State.WITHDRAWN
-            return {"case": case, "events": events, "rating": None}
+            story.step("withdraw", clerk, t)
+            return done()
         if r < 0.04:
             t += datetime.timedelta(minutes=30)
             case.result_reason = "不属于本机关受理范围"
-            event("reject", State.SUBMITTED, State.REJECTED, clerk, t)
-            case.state = State.REJECTED
-            return {"case": case, "events": events, "rating": None}
+            story.step("reject", clerk, t)
+            return done()
         accept_day = self._next_workday_on_or_after(submitted.date())
         if r < 0.12:  # one-time notice, then the applicant supplements within a few working days
             t += datetime.timedelta(minutes=20)
-            event("notice", State.SUBMITTED, State.PENDING_MATERIALS, clerk, t, notice_seq=1)
+            story.step("notice", clerk, t, notice_seq=1)
             accept_day = self._add_workdays(accept_day, rng.randint(1, 3))
             if accept_day >= today:
-                case.state = State.PENDING_MATERIALS
-                return {"case": case, "events": events, "rating": None}
+                return done()
             t = datetime.datetime.combine(accept_day, datetime.time(9, rng.randrange(60)), SH)
-            event("supplement", State.PENDING_MATERIALS, State.SUBMITTED, clerk, t)
+            story.step("supplement", clerk, t)
         if accept_day >= today:
-            return {"case": case, "events": events, "rating": None}
+            return done()
         t = max(t + datetime.timedelta(minutes=15), datetime.datetime.combine(accept_day, datetime.time(9, 5), SH))
         due = self._add_workdays(accept_day, v["committed_days"])
         case.accepted_at, case.accepted_on, case.due_date = t, accept_day, due
         case.clerk_id = (clerk or {}).get("pk")
-        case.state = State.ACCEPTED
-        event("accept", State.SUBMITTED, State.ACCEPTED, clerk, t, due_date=due.isoformat())
+        story.step("accept", clerk, t, due_date=due.isoformat())
         committed = v["committed_days"]
         # how long it takes: the department's speed, noise, some suspensions, ~5 % overdue
         suspended = rng.randint(3, 10) if committed > 0 and rng.random() < 0.03 else 0
@@ -362,33 +390,31 @@ class Command(BaseCommand):
             actual = committed + rng.randint(1, 4)
         else:
             actual = min(committed, max(0, round(committed * self.speed[case.department_id] * rng.uniform(0.5, 1.3))))
-        state = State.ACCEPTED
         needs_review = committed > 0 and not v["window_decides"]
         if needs_review:
             review_day = self._add_workdays(accept_day, min(actual, max(1, actual // 2))) if actual else accept_day
             if review_day >= today:
-                return {"case": case, "events": events, "rating": None}
+                return done()
             t = max(t + datetime.timedelta(minutes=30), datetime.datetime.combine(review_day, datetime.time(10), SH))
-            event("review", State.ACCEPTED, State.REVIEWED, reviewer, t)
-            state = case.state = State.REVIEWED
+            story.step("review", reviewer, t)
         if suspended:
             s_day = self._add_workdays(accept_day, max(1, actual // 2))
             if s_day >= today:
-                return {"case": case, "events": events, "rating": None}
+                return done()
             t = max(t + datetime.timedelta(minutes=30), datetime.datetime.combine(s_day, datetime.time(11), SH))
-            event("suspend", state, State.SUSPENDED, reviewer, t, kind="expert_review")
+            # as the suspend handler keeps them: the state to return to and the day the clock stopped
+            case.state_before_suspension, case.suspended_on = case.state, s_day
+            story.step("suspend", reviewer, t, kind="expert_review")
             resume_day = self._add_workdays(s_day, suspended)
             if resume_day >= today:
-                case.state, case.state_before_suspension, case.suspended_on = State.SUSPENDED, state, s_day
-                return {"case": case, "events": events, "rating": None}
+                return done()
             t = datetime.datetime.combine(resume_day, datetime.time(9, 30), SH)
             case.due_date = self._add_workdays(due, suspended)
-            case.suspended_workdays = suspended
-            event("resume", State.SUSPENDED, state, reviewer, t, paused_workdays=suspended,
-                  due_date=case.due_date.isoformat())
+            case.suspended_workdays, case.suspended_on = suspended, None
+            story.step("resume", reviewer, t, paused_workdays=suspended, due_date=case.due_date.isoformat())
         end_day = self._add_workdays(accept_day, actual + suspended)
         if end_day >= today:
-            return {"case": case, "events": events, "rating": None}
+            return done()
         t = max(t + datetime.timedelta(minutes=30),
                 datetime.datetime.combine(end_day, datetime.time(rng.randrange(9, 17), rng.randrange(60)), SH))
         result = "approve" if rng.random() < 0.97 else "deny"
@@ -396,18 +422,16 @@ class Command(BaseCommand):
         case.result = result
         case.result_reason = "" if result == "approve" else "不符合法定条件"
         case.concluded_at, case.concluded_on, case.actual_workdays = t, end_day, actual
-        case.state = State.CONCLUDED
-        event("decide", state, State.CONCLUDED, decider, t, result=result, actual_workdays=actual)
+        story.step("decide", decider, t, result=result, actual_workdays=actual)
         if rng.random() < 0.75:
             t += datetime.timedelta(hours=rng.randint(1, 48))
             if t.date() < today:
                 case.delivered_at, case.delivery_method = t, rng.choice(["window", "mail", "electronic"])
-                case.state = State.DELIVERED
-                event("deliver", State.CONCLUDED, State.DELIVERED, clerk, t, method=case.delivery_method)
+                story.step("deliver", clerk, t, method=case.delivery_method)
         rating = None
         if rng.random() < 0.4:
             rating = rng.choices([5, 4, 3, 2, 1], weights=[86, 8, 3, 2, 1])[0]
-        return {"case": case, "events": events, "rating": rating}
+        return done(rating)
 
 
 def _cumulative(weights):

@@ -1,19 +1,6 @@
-"""The catalogue as an Excel workbook, in the shape the centre's staff keep, and back.
-
-Workbook layout (first row of each sheet holds the Chinese headers):
-
-* 事项 — one row per item (ITEM_COLUMNS);
-* 材料 — one row per material (MATERIAL_COLUMNS), linked by 事项编码, in guide order;
-* 收费 — one row per fee (FEE_COLUMNS), linked by 事项编码.
-
-Choice fields carry their Chinese labels (行政许可, 全程网办, 原件 …), yes/no fields 是/否,
-levels and process steps are joined with "；" (steps fall back to JSON text when a step itself
-contains a separator). The dict exchanged with the services is `serialize.item_to_dict`.
-
-`import_catalogue` validates every row before writing anything; any error and nothing is
-imported. Otherwise all rows are applied in one transaction through
-`services.upsert_item_from_dict`, so an unchanged row makes no new version.
-"""
+"""A catalogue workbook read back: every row validated before anything is written, then all rows
+applied in one transaction through `services.upsert_item_from_dict` (an unchanged row makes no new
+version)."""
 
 from __future__ import annotations
 
@@ -22,18 +9,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
+from onewindow.accounts.models import User
 from onewindow.core.errors import ServiceError
 
-from . import selectors
-from .models import (
+from ..models import (
     Department,
     ItemType,
     LicenceType,
@@ -43,75 +25,25 @@ from .models import (
     ServiceItem,
     Subject,
 )
-from .serialize import SMALLINT_MAX, item_to_dict, normalize_item_dict
-
-ITEM_SHEET, MATERIAL_SHEET, FEE_SHEET = "事项", "材料", "收费"
-
-# (header, dict key, kind). Kinds: text, int, bool, type, subject, depth, levels, steps, info (export only).
-ITEM_COLUMNS = [
-    ("事项编码", "code", "text"),
-    ("事项名称", "name", "text"),
-    ("实施部门编码", "department", "text"),
-    ("实施部门", "department_name", "info"),
-    ("版本号", "version", "info"),
-    ("事项类型", "type", "type"),
-    ("服务对象", "subject", "subject"),
-    ("行使层级", "levels", "levels"),
-    ("设定依据", "legal_basis", "text"),
-    ("受理条件", "conditions", "text"),
-    ("法定办结时限", "statutory_days", "int"),
-    ("承诺办结时限", "committed_days", "int"),
-    ("可延长时限", "extension_days", "int"),
-    ("办理流程", "process_steps", "steps"),
-    ("网办深度", "online_depth", "depth"),
-    ("最多跑动次数", "max_visits", "int"),
-    ("办理结果", "result_name", "text"),
-    ("出具证照", "licence_type", "text"),
-    ("进驻大厅办理", "stationed", "bool"),
-    ("窗口受理授权", "window_accepts", "bool"),
-    ("窗口审核授权", "window_reviews", "bool"),
-    ("窗口决定授权", "window_decides", "bool"),
-    ("中介服务", "intermediary_services", "text"),
-    ("责任事项", "responsibilities", "text"),
-    ("追责情形", "accountability", "text"),
-    ("办理地点", "where_to_go", "text"),
-    ("咨询电话", "consult_phone", "text"),
-]
-ITEM_REQUIRED = ["事项编码", "事项名称", "实施部门编码", "事项类型", "法定办结时限", "承诺办结时限"]
-
-MATERIAL_COLUMNS = [
-    ("事项编码", "item", "text"),
-    ("材料编码", "code", "text"),
-    ("材料名称", "name", "text"),
-    ("必要", "required", "bool"),
-    ("形式", "form", "form"),
-    ("份数", "copies", "int"),
-    ("来源", "source", "source"),
-    ("可替代证照", "licence_type", "text"),
-    ("说明", "note", "text"),
-]
-MATERIAL_REQUIRED = ["事项编码", "材料编码", "材料名称"]
-
-FEE_COLUMNS = [
-    ("事项编码", "item", "text"),
-    ("收费项目", "name", "text"),
-    ("收费标准", "standard", "text"),
-    ("收费依据", "basis", "text"),
-    ("涉企收费", "enterprise_related", "bool"),
-]
-FEE_REQUIRED = ["事项编码", "收费项目", "收费标准"]
-
-LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县区级", "town": "乡镇街道级", "village": "村社区级"}
-_LEVEL_INPUT = {
-    **{v: k for k, v in LEVEL_LABELS.items()},
-    **{k: k for k in LEVEL_LABELS},
-    "省": "province", "市": "city", "县": "county", "县区": "county", "县级": "county", "乡镇": "town",
-    "乡镇街道": "town", "乡镇级": "town", "村": "village", "村社区": "village", "村级": "village",
-}
-_SPLIT = re.compile(r"[；;，,、\n]+")
-_STEP_SPLIT = re.compile(r"\s*(?:→|->|—>|\n|；|;)\s*")
-_TRUE = {"是", "true", "1", "yes", "y", "√", "必要", "有"}
-_FALSE = {"否", "false", "0", "no", "n", "×", "非必要", "可选", "无"}
+from ..serialize import SMALLINT_MAX, normalize_item_dict
+from ..services import upsert_item_from_dict
+from .layout import (
+    FALSE_WORDS,
+    FEE_COLUMNS,
+    FEE_REQUIRED,
+    FEE_SHEET,
+    ITEM_COLUMNS,
+    ITEM_REQUIRED,
+    ITEM_SHEET,
+    LEVEL_INPUT,
+    LIST_SPLIT,
+    MATERIAL_COLUMNS,
+    MATERIAL_REQUIRED,
+    MATERIAL_SHEET,
+    STEP_SPLIT,
+    TRUE_WORDS,
+    choice_labels,
+)
 
 
 @dataclass
@@ -142,127 +74,6 @@ class ImportResult:
         return not self.errors
 
 
-def _labels(choices) -> tuple[dict, dict]:
-    """(value -> Chinese label, input text -> value) for a TextChoices class."""
-    with translation.override("zh-hans"):
-        out = {value: str(label) for value, label in choices.choices}
-    back = {label: value for value, label in out.items()}
-    back.update({value: value for value in out})
-    return out, back
-
-
-# --- export -----------------------------------------------------------------------------------
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
-
-
-def _put_row(ws, values: list) -> None:
-    # Control characters cannot be stored in the XML of a workbook; drop them rather than fail.
-    values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        # A string that starts with "=" must stay text, never become a formula.
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
-def _sheet(wb: Workbook, title: str, headers: list[str], widths: dict | None = None, first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append(headers)
-    for i, cell in enumerate(ws[1], start=1):
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-        ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(cell.value, max(10, 2 * len(cell.value) + 2))
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def _steps_cell(steps: list) -> str:
-    if any(_STEP_SPLIT.search(s) or not s.strip() or s != s.strip() for s in steps):
-        return json.dumps(steps, ensure_ascii=False)
-    return "；".join(steps)
-
-
-def export_catalogue(versions) -> Workbook:
-    """A workbook with sheets 事项, 材料, 收费 for the given item versions (normally the current ones)."""
-    if isinstance(versions, QuerySet):
-        versions = versions.prefetch_related("materials__licence_type", "fees")
-    types, _ = _labels(ItemType)
-    subjects, _ = _labels(Subject)
-    depths, _ = _labels(OnlineDepth)
-    forms, _ = _labels(MaterialForm)
-    sources, _ = _labels(MaterialSource)
-    wb = Workbook()
-    wide = {"事项名称": 36, "设定依据": 40, "受理条件": 40, "办理流程": 30, "责任事项": 30, "追责情形": 30, "材料名称": 36}
-    items_ws = _sheet(wb, ITEM_SHEET, [h for h, _k, _t in ITEM_COLUMNS], wide, first=True)
-    mat_ws = _sheet(wb, MATERIAL_SHEET, [h for h, _k, _t in MATERIAL_COLUMNS], wide)
-    fee_ws = _sheet(wb, FEE_SHEET, [h for h, _k, _t in FEE_COLUMNS], {"收费依据": 40, "收费标准": 30})
-    yes_no = {True: "是", False: "否"}
-    for version in versions:
-        data = item_to_dict(version)
-        extra = {"department_name": version.item.department.name, "version": version.version}
-        row = []
-        for _h, key, kind in ITEM_COLUMNS:
-            value = extra[key] if kind == "info" else data[key]
-            if kind == "type":
-                value = types.get(value, value)
-            elif kind == "subject":
-                value = subjects.get(value, value)
-            elif kind == "depth":
-                value = depths.get(value, value)
-            elif kind == "bool":
-                value = yes_no[bool(value)]
-            elif kind == "levels":
-                value = "；".join(LEVEL_LABELS.get(v, v) for v in value)
-            elif kind == "steps":
-                value = _steps_cell(value)
-            row.append(value)
-        _put_row(items_ws, row)
-        for m in data["materials"]:
-            _put_row(
-                mat_ws,
-                [data["code"], m["code"], m["name"], yes_no[m["required"]], forms.get(m["form"], m["form"]),
-                 m["copies"], sources.get(m["source"], m["source"]), m["licence_type"], m["note"]],
-            )
-        for f in data["fees"]:
-            _put_row(fee_ws, [data["code"], f["name"], f["standard"], f["basis"], yes_no[f["enterprise_related"]]])
-    return wb
-
-
-def export_list(kind: str) -> Workbook:
-    """One of the three lists (power, responsibility, fees) as a workbook with Chinese headers."""
-    types, _ = _labels(ItemType)
-    wb = Workbook()
-    if kind == "power":
-        ws = _sheet(wb, "权力清单", ["序号", "实施部门", "事项编码", "事项名称", "权力类型", "行使层级", "设定依据",
-                                     "法定办结时限", "承诺办结时限"], {"事项名称": 36, "设定依据": 50}, first=True)
-        for i, v in enumerate(selectors.power_list().iterator(), start=1):
-            _put_row(ws, [i, v.item.department.name, v.item.code, v.name, types.get(v.type, v.type),
-                          "；".join(LEVEL_LABELS.get(x, x) for x in v.levels or []), v.legal_basis,
-                          v.statutory_days, v.committed_days])
-    elif kind == "responsibility":
-        ws = _sheet(wb, "责任清单", ["序号", "实施部门", "事项编码", "事项名称", "事项类型", "责任事项", "追责情形",
-                                     "设定依据"], {"事项名称": 36, "责任事项": 50, "追责情形": 50, "设定依据": 40},
-                    first=True)
-        for i, v in enumerate(selectors.responsibility_list().iterator(), start=1):
-            _put_row(ws, [i, v.item.department.name, v.item.code, v.name, types.get(v.type, v.type),
-                          v.responsibilities, v.accountability, v.legal_basis])
-    elif kind == "fees":
-        ws = _sheet(wb, "涉企收费清单", ["序号", "实施部门", "事项编码", "事项名称", "收费项目", "收费标准", "收费依据"],
-                    {"事项名称": 36, "收费标准": 30, "收费依据": 50}, first=True)
-        for i, f in enumerate(selectors.fee_list().iterator(), start=1):
-            v = f.version
-            _put_row(ws, [i, v.item.department.name, v.item.code, v.name, f.name, f.standard, f.basis])
-    else:
-        raise ValueError(f"unknown list: {kind}")
-    return wb
-
-
-# --- import -----------------------------------------------------------------------------------
-
 
 def _cell_text(value) -> str:
     if value is None:
@@ -278,7 +89,7 @@ class _Rows:
     def __init__(self, ws, columns, required, errors: list[RowError]):
         self.title = ws.title
         header_cells = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        self.index = {}
+        self.index: dict[str, int] = {}
         for i, value in enumerate(header_cells):
             name = _cell_text(value)
             if name and name not in self.index:
@@ -343,9 +154,9 @@ class _RowCheck:
         text = _cell_text(value).lower()
         if not text:
             return default
-        if text in _TRUE:
+        if text in TRUE_WORDS:
             return True
-        if text in _FALSE:
+        if text in FALSE_WORDS:
             return False
         self.fail(column, f"应填“是”或“否”，而不是“{_cell_text(value)}”")
         return default
@@ -373,7 +184,7 @@ def _parse_steps(value) -> list[str]:
             parsed = None
         if isinstance(parsed, list) and all(isinstance(s, str) for s in parsed):
             return parsed
-    return [s.strip() for s in _STEP_SPLIT.split(text) if s.strip()]
+    return [s.strip() for s in STEP_SPLIT.split(text) if s.strip()]
 
 
 def _open(file):
@@ -393,11 +204,11 @@ def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:
         return [], {}, [RowError("", 0, "", exc.message)]
     if ITEM_SHEET not in wb.sheetnames:
         return [], {}, [RowError(ITEM_SHEET, 0, "", f"缺少工作表“{ITEM_SHEET}”")]
-    _types_out, types = _labels(ItemType)
-    _s, subjects = _labels(Subject)
-    _d, depths = _labels(OnlineDepth)
-    _f, forms = _labels(MaterialForm)
-    _so, sources = _labels(MaterialSource)
+    _types_out, types = choice_labels(ItemType)
+    _s, subjects = choice_labels(Subject)
+    _d, depths = choice_labels(OnlineDepth)
+    _f, forms = choice_labels(MaterialForm)
+    _so, sources = choice_labels(MaterialSource)
     departments = set(Department.objects.values_list("code", flat=True))
     licence_types = set(LicenceType.objects.values_list("code", flat=True))
 
@@ -429,13 +240,13 @@ def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:
                     data[key] = check.choice(value, header, depths, "网办深度", default=OnlineDepth.WINDOW.value)
                 elif kind == "levels":
                     levels = []
-                    for part in (p.strip() for p in _SPLIT.split(_cell_text(value))):
+                    for part in (p.strip() for p in LIST_SPLIT.split(_cell_text(value))):
                         if not part:
                             continue
-                        if part not in _LEVEL_INPUT:
+                        if part not in LEVEL_INPUT:
                             check.fail(header, f"无法识别的行使层级“{part}”")
-                        elif _LEVEL_INPUT[part] not in levels:
-                            levels.append(_LEVEL_INPUT[part])
+                        elif LEVEL_INPUT[part] not in levels:
+                            levels.append(LEVEL_INPUT[part])
                     data[key] = levels
                 elif kind == "steps":
                     data[key] = _parse_steps(value)
@@ -539,7 +350,7 @@ def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:
     return out, rows_of, errors
 
 
-def import_catalogue(file, actor=None) -> ImportResult:
+def import_catalogue(file, actor: User | None = None) -> ImportResult:
     """Validate the whole workbook; on any error import nothing and return the errors.
     Otherwise upsert every item in one transaction and count created / updated / unchanged."""
     dicts, rows_of, errors = parse_catalogue(file)
@@ -547,9 +358,7 @@ def import_catalogue(file, actor=None) -> ImportResult:
         return ImportResult(errors=errors)
     result = ImportResult()
     existing = set(ServiceItem.objects.filter(code__in=[d["code"] for d in dicts]).values_list("code", flat=True))
-    from .services import upsert_item_from_dict
-
-    current = None
+    current = ""
     try:
         with transaction.atomic():
             for data in dicts:
@@ -565,3 +374,4 @@ def import_catalogue(file, actor=None) -> ImportResult:
         fields = "；".join(f"{k}：{v}" for k, v in exc.fields.items()) if exc.fields else ""
         return ImportResult(errors=[RowError(ITEM_SHEET, rows_of.get(current, 0), "", exc.message + (f"（{fields}）" if fields and fields not in exc.message else ""))])
     return result
+
