@@ -14,6 +14,7 @@ from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 
 from .models import Queue, Ticket, TicketState
 from .notify import notify_three_ahead
+from .selectors import case_filed_for
 from .tickets import TRANSITIONS, allowed_actions, event
 
 STATE_LABELS = dict(TicketState.choices)
@@ -71,6 +72,9 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
     elif action == "finish":
         if payload.get("case"):
             ticket.case = _case_for(actor, payload["case"])
+        elif ticket.case_id is None:
+            ticket.case = case_filed_for(ticket, actor)  # the case filed from this ticket at the window
+        if ticket.case_id:
             data["case"] = ticket.case.number
         ticket.ended_at = now
     elif action in ("no_show", "cancel"):

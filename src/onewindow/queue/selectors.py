@@ -1,14 +1,18 @@
 """Reads of the hall: the kiosk's services, the board, the live window status, one ticket. Each a few queries."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
+from onewindow.cases.models import Case
+from onewindow.catalog.models import ItemVersion
 from onewindow.core.errors import Forbidden
-from onewindow.regions.models import Window
+from onewindow.regions.models import Site, Window
 from onewindow.regions.selectors import region_prefix
 
 from .models import (
@@ -141,3 +145,57 @@ def window_queues(window_id) -> list[WindowQueue]:
 
 def latest_call(site) -> int:
     return TicketEvent.objects.filter(ticket__site=site, action__in=("call", "recall")).aggregate(m=Max("id"))["m"] or 0
+
+
+def status_of(window_id):
+    return WindowStatus.objects.filter(window_id=window_id).select_related("clerk").first() if window_id else None
+
+
+def transfer_targets(ticket) -> list[Queue]:
+    return list(Queue.objects.filter(site_id=ticket.site_id, active=True).exclude(pk=ticket.queue_id)
+                .order_by("order", "code"))
+
+
+def waiting_for_window(window_id) -> int:
+    return Ticket.objects.filter(queue__window_links__window_id=window_id, day=timezone.localdate(),
+                                 state=TicketState.WAITING).count()
+
+
+def filing_url(ticket) -> str:
+    """The /window/ workbench with the ticket's applicant carried over."""
+    params = {"ticket": ticket.pk}
+    if ticket.id_number:
+        params["ident"] = ticket.id_number
+    if ticket.phone:
+        params["phone"] = ticket.phone
+    return reverse("cases:window") + "?" + urlencode(params)
+
+
+def case_filed_for(ticket, clerk):
+    """The case this clerk filed since calling the ticket (the applicant's, when the ticket has an ID number)."""
+    if ticket.case_id:
+        return ticket.case
+    if not ticket.called_at:
+        return None
+    qs = Case.objects.filter(filed_by=clerk, submitted_at__gte=ticket.called_at)
+    if ticket.id_number:
+        qs = qs.filter(applicant_id=ticket.id_number)
+    return qs.order_by("-submitted_at").first()
+
+
+def queues_for_item(site, q: str) -> list[dict]:
+    """Queues of the site serving an item whose name or code matches (the kiosk's item search)."""
+    q = q.strip()[:50]
+    item_ids = ItemVersion.objects.filter(is_current=True).filter(Q(name__icontains=q) | Q(item__code__iexact=q)) \
+        .values("item_id")
+    rows = Queue.objects.filter(site=site, active=True, items__in=item_ids).distinct().order_by("order", "code")[:10]
+    return [{"code": x.code, "name": x.name, "prefix": x.prefix} for x in rows]
+
+
+def sites_in_scope(user) -> list:
+    qs = Site.objects.filter(queues__isnull=False).distinct()
+    if not (user.is_superuser or user.role == Role.ADMIN):
+        if not user.region_id:
+            return []
+        qs = qs.filter(region__code__startswith=region_prefix(user.region_id))
+    return list(qs.order_by("level", "code")[:500])
