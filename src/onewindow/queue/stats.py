@@ -12,6 +12,9 @@ import math
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 
+from onewindow.regions.models import Site
+from onewindow.regions.selectors import region_prefix
+
 from .models import Priority, Ticket, TicketState
 
 
@@ -82,3 +85,13 @@ def summary(site_ids, start: datetime.date, end: datetime.date) -> dict:
         "per_clerk": [{"clerk": r["clerk__display_name"] or r["clerk__username"], "served": r["n"]}
                       for r in per_clerk],
     }
+
+
+def summary_keys(start: datetime.date, end: datetime.date, region: str | None) -> dict:
+    """The hall's keys for /api/v1/stats/summary, over the sites of the region (all when None)."""
+    site_ids = None
+    if region:
+        site_ids = list(Site.objects.filter(region__code__startswith=region_prefix(region)).values_list("pk", flat=True))
+    s = summary(site_ids, start, end)
+    return {f"queue_{k}": s[k] for k in ("tickets", "tickets_served", "avg_wait_minutes", "p90_wait_minutes",
+                                         "avg_service_minutes", "appointment_share", "no_show_rate")}
