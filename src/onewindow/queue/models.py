@@ -254,3 +254,30 @@ class Appointment(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class HallRule(models.TextChoices):
+    LONG_WAIT = "hall.long_wait", _("等候超时")
+    IDLE_WHILE_WAITING = "hall.idle_while_waiting", _("有人等候时窗口空闲或暂停")
+    UNSTAFFED = "hall.unstaffed", _("开放时间窗口无人")
+
+
+class HallAlert(models.Model):
+    """A supervision alert of the hall (open while `closed_at` is null; one open per rule and subject)."""
+
+    rule = models.CharField(_("规则"), max_length=32, choices=HallRule.choices)
+    site = models.ForeignKey("regions.Site", on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey("regions.Window", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=40, help_text="ticket:<id> or window:<id>")
+    since = models.DateTimeField(_("发现时间"))
+    closed_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("大厅监察预警")
+        verbose_name_plural = _("大厅监察预警")
+        ordering = ["-since", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rule", "subject"], condition=Q(closed_at__isnull=True),
+                                               name="hall_alert_one_open")]
+        indexes = [models.Index(fields=["closed_at", "site"], name="hall_alert_open_site")]

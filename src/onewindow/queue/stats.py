@@ -87,11 +87,16 @@ def summary(site_ids, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
-def summary_keys(start: datetime.date, end: datetime.date, region: str | None) -> dict:
-    """The hall's keys for /api/v1/stats/summary, over the sites of the region (all when None)."""
+def summary_for_region(start: datetime.date, end: datetime.date, region: str | None) -> dict:
+    """`summary` over the sites of the region (every site when None)."""
     site_ids = None
     if region:
         site_ids = list(Site.objects.filter(region__code__startswith=region_prefix(region)).values_list("pk", flat=True))
-    s = summary(site_ids, start, end)
+    return summary(site_ids, start, end)
+
+
+def summary_keys(start: datetime.date, end: datetime.date, region: str | None) -> dict:
+    """The hall's keys for /api/v1/stats/summary."""
+    s = summary_for_region(start, end, region)
     return {f"queue_{k}": s[k] for k in ("tickets", "tickets_served", "avg_wait_minutes", "p90_wait_minutes",
                                          "avg_service_minutes", "appointment_share", "no_show_rate")}

@@ -21,7 +21,7 @@ from onewindow.ratings.services import rate_case
 from onewindow.regions.models import Site
 
 from . import appointments as appt
-from . import selectors, services
+from . import rules, selectors, services
 from .models import Appointment, Priority, Ticket, TicketState
 from .tickets import get_site, waiting_before
 
@@ -221,6 +221,6 @@ def monitor(request):
     sites = selectors.sites_in_scope(request.user)
     ids = [s.pk for s in sites]
     context = {"windows": selectors.windows_of(ids), "queues": selectors.queue_load(ids),
-               "now": timezone.localtime()}
+               "alerts": rules.open_alerts(ids), "now": timezone.localtime()}
     template = "queue/_monitor.html" if request.htmx else "queue/monitor.html"
     return render(request, template, context)

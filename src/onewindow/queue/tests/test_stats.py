@@ -59,3 +59,12 @@ def test_stats_summary_api_has_the_hall_keys():
     body = c.get("/api/v1/stats/summary?from=2026-03-01&to=2026-03-31").json()
     assert (body["queue_tickets"], body["queue_avg_wait_minutes"], body["queue_p90_wait_minutes"],
             body["queue_avg_service_minutes"], body["queue_no_show_rate"]) == (5, 15.25, 30.0, 20.0, 0.25)
+
+
+def test_stats_page_shows_the_hall():
+    w = make_hall()
+    build_day(w)
+    c = Client()
+    c.force_login(w.supervisor)
+    page = c.get("/stats/?from=2026-03-01&to=2026-03-31").content.decode()
+    assert 'id="hall-stats"' in page and "15.25" in page and "25%" in page  # no-show rate 1 of 4
