@@ -19,7 +19,16 @@ from onewindow.audit.services import record
 from onewindow.regions.models import Site, Window
 from onewindow.workdays.selectors import is_workday
 
-from .models import HELD_STATES, HallAlert, HallRule, HallSettings, Ticket, TicketState, WindowState, WindowStatus
+from .models import (
+    HELD_STATES,
+    HallAlert,
+    HallRule,
+    HallSettings,
+    Ticket,
+    TicketState,
+    WindowState,
+    WindowStatus,
+)
 
 IDLE_MINUTES = 5
 DEFAULT_WAIT_LIMIT = HallSettings._meta.get_field("wait_limit_minutes").default
