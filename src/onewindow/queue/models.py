@@ -180,7 +180,7 @@ class Ticket(models.Model):
     class Meta:
         verbose_name = _("排队号")
         verbose_name_plural = _("排队号")
-        ordering = ["-day", "queue", "rank", "queued_at", "id"]
+        ordering = ["-day", "queue_id", "rank", "queued_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["queue", "day", "seq"], name="ticket_queue_day_seq"),
             models.UniqueConstraint(fields=["queue", "day", "id_number"], name="ticket_one_active_per_id",

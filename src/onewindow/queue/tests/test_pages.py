@@ -101,3 +101,13 @@ def test_appointments_page_books_and_cancels():
         me.post("/hall/appointments/", {"cancel": w.citizen.appointments.get().pk})
         assert w.citizen.appointments.get().state == "cancelled"
         assert Client().get("/hall/appointments/").status_code == 302
+
+
+def test_hall_pages_in_english():
+    make_hall()
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    with at(2026, 3, 2, 9):
+        kiosk = c.get("/queue/kiosk/SZ-CENTRE/").content.decode()
+        board = c.get("/queue/board/SZ-CENTRE/").content.decode()
+    assert "Take a ticket" in kiosk and "Choose a service to take a ticket" in kiosk
+    assert "Now calling" in board and "Average wait" in board
