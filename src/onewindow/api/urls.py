@@ -47,7 +47,7 @@ def _http_error(request, exc: HttpError):
 def _register_routers():
     import importlib
 
-    for app, prefix in [
+    for app, prefix, *attr in [
         ("catalog", "/items"),
         ("workdays", "/workdays"),
         ("cases", "/cases"),
@@ -55,6 +55,8 @@ def _register_routers():
         ("portal", "/track"),
         ("supervision", "/supervision"),
         ("stats", "/stats"),
+        ("queue", "/queue"),
+        ("queue", "/appointments", "appointments_router"),
     ]:
         try:
             module = importlib.import_module(f"onewindow.{app}.api")
@@ -62,7 +64,7 @@ def _register_routers():
             if exc.name != f"onewindow.{app}.api":
                 raise
             continue
-        api.add_router(prefix, module.router, tags=[app])
+        api.add_router(prefix, getattr(module, attr[0] if attr else "router"), tags=[app])
 
 
 _register_routers()

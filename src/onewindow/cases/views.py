@@ -71,13 +71,23 @@ def _workbench(request, *, form, version, bundle, provided=(), lookup=None, stat
     return render(request, "cases/window.html", context, status=status)
 
 
+def _carried_applicant(request) -> dict:
+    """The applicant of the ticket called at the window (queue terminal → /window/?ident=…&phone=…), kept
+    in the session while the clerk picks the item."""
+    carried = {k: request.GET[k].strip()[:18] for k in ("ident", "phone") if request.GET.get(k)}
+    if carried:
+        request.session["window_applicant"] = carried
+    return request.session.get("window_applicant", {})
+
+
 @staff_page(Role.CLERK)
 def window(request):
     if request.method != "POST":
         version, bundle = _selection(request.GET)
         if (request.GET.get("item") or request.GET.get("bundle")) and not (version or bundle):
             messages.error(request, _("未找到该事项或一件事，请重新检索"))
-        return _workbench(request, form=ApplicantForm(), version=version, bundle=bundle)
+        return _workbench(request, form=ApplicantForm(initial=_carried_applicant(request)), version=version,
+                          bundle=bundle)
 
     version, bundle = _selection(request.POST)
     form = ApplicantForm(request.POST)
@@ -102,6 +112,7 @@ def window(request):
         form.add_service_errors(exc.fields)
         messages.error(request, exc.message)
         return _workbench(request, form=form, version=version, bundle=bundle, provided=provided, status=exc.status)
+    request.session.pop("window_applicant", None)
     if version is not None:
         messages.success(request, _("已登记办件 %(number)s") % {"number": case.number})
         return redirect("cases:case", number=case.number)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "onewindow.agency",
     "onewindow.supervision",
     "onewindow.ratings",
+    "onewindow.queue",
     "onewindow.stats",
     "onewindow.api",
 ]

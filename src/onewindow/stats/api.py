@@ -9,6 +9,7 @@ from ninja.security import django_auth
 from onewindow.accounts.access import api_role
 from onewindow.api.auth import bearer
 from onewindow.core.errors import ServiceError
+from onewindow.queue.stats import summary_keys as hall_summary
 
 from . import rollup, scoring, selectors
 from .access import STATS_ROLES, check_year, parse_period, resolve_region
@@ -34,8 +35,9 @@ def summary(request):
     Returns received, accepted, concluded, completion_rate, on_time_rate, avg_committed_days,
     avg_actual_days, satisfaction_rate and more (docs/metrics.md)."""
     d_from, d_to, region = _args(request)
-    return selectors.summary(d_from, d_to, region=region, department=request.GET.get("department") or None,
+    data = selectors.summary(d_from, d_to, region=region, department=request.GET.get("department") or None,
                              item=request.GET.get("item") or None)
+    return {**data, **hall_summary(d_from, d_to, region)}  # the hall's queue_* keys (onewindow.queue.stats)
 
 
 @router.get("/daily", summary="每日收件与办结")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from onewindow.catalog.models import Department
 from onewindow.core.errors import Forbidden, ServiceError
+from onewindow.queue.stats import summary_for_region as hall_summary
 
 from . import rollup, selectors
 from .access import check_reader, parse_period, resolve_region
@@ -51,6 +52,7 @@ def dashboard(request):
         "clerks": selectors.performance(d_from, d_to, group="clerk", region=region),
         "department_choices": Department.objects.order_by("order", "code").values_list("code", "name"),
         "query": request.GET.urlencode(),
+        "hall": hall_summary(d_from, d_to, region),  # the hall's figures (onewindow.queue.stats)
     }
     return render(request, "stats/dashboard.html", context)
 

@@ -1,0 +1,28 @@
+"""The SMS a waiting applicant receives when three people are ahead (through the notifications outbox)."""
+
+from django.utils.translation import gettext as _
+
+from onewindow.portal.notifications import send_sms
+
+from .models import Ticket, TicketState
+
+AHEAD = 3
+
+
+def notify_three_ahead(queue_id: int, day) -> list[int]:
+    """Message every waiting ticket with a phone and at most three ahead that has not been told yet.
+
+    Runs in the calling transaction: the message is written with the call or not at all.
+    """
+    front = list(Ticket.objects.filter(queue_id=queue_id, day=day, state=TicketState.WAITING)
+                 .order_by("rank", "queued_at", "id").values_list("id", "number", "phone", "ahead_notified")[:AHEAD + 1])
+    told = []
+    for position, (pk, number, phone, notified) in enumerate(front):
+        if notified or not phone:
+            continue
+        send_sms(phone, _("【政务服务中心】您的排队号 %(number)s 前面还有 %(ahead)s 人，请到大厅等候叫号。")
+                 % {"number": number, "ahead": position}, kind="queue.ahead")
+        told.append(pk)
+    if told:
+        Ticket.objects.filter(pk__in=told).update(ahead_notified=True)
+    return told

@@ -1,0 +1,87 @@
+"""Numbers unique and gap-free, and no ticket called twice, under threads (SQLite and PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from onewindow.queue import services
+from onewindow.queue.models import Ticket, TicketEvent
+from onewindow.queue.tests.factories import at, make_hall
+
+
+def _run_threads(n, target):
+    errors, results = [], []
+    barrier = threading.Barrier(n)
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results.append(target(i))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    close_old_connections()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuance_numbers_unique_and_gap_free():
+    make_hall()
+
+    def take(i):
+        return [services.issue(site="SZ-CENTRE", queue="general").number for _ in range(5)]
+
+    with at(2026, 3, 2, 9):
+        results, errors = _run_threads(8, take)
+    assert errors == []
+    assert sorted(n for batch in results for n in batch) == [f"A{i:03d}" for i in range(1, 41)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_id_number_at_once_gets_one_ticket():
+    make_hall()
+
+    def take(i):
+        return services.issue(site="SZ-CENTRE", queue="general", id_number="110102199101010078").number
+
+    with at(2026, 3, 2, 9):
+        results, errors = _run_threads(4, take)
+    assert results == ["A001"]
+    assert len(errors) == 3 and all(getattr(e, "status", None) == 409 for e in errors)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_windows_calling_at_once_never_share_a_ticket():
+    w = make_hall()
+    with at(2026, 3, 2, 9):
+        for _ in range(24):
+            services.issue(site="SZ-CENTRE", queue="general")
+    windows = [(w.window.pk, w.clerk), (w.window2.pk, w.clerk2)]
+
+    def serve(i):
+        window_id, clerk = windows[i]
+        got = []
+        for _ in range(30):  # bounded
+            t = services.call_next(window_id, clerk)
+            if t is None:
+                break
+            got.append(t.number)
+            services.perform(t.pk, "start", clerk)
+            services.perform(t.pk, "finish", clerk)
+        return got
+
+    with at(2026, 3, 2, 9, 30):
+        results, errors = _run_threads(2, serve)
+    assert errors == []
+    called = [n for batch in results for n in batch]
+    assert sorted(called) == [f"A{i:03d}" for i in range(1, 25)]  # each once
+    assert TicketEvent.objects.filter(action="call").count() == 24
+    assert Ticket.objects.filter(state="done").count() == 24
