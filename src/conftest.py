@@ -2,6 +2,9 @@
 
 import pytest
 
+# The real-browser harness (fixtures `browser`, `demo_site`; see onewindow.core.testing.browser).
+pytest_plugins = ["onewindow.core.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
