@@ -39,7 +39,7 @@ VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     # a 390×844 phone (iPhone 12–14 class): touch, mobile meta-viewport handling
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-              "device_scale_factor": 2},
+              "device_scale_factor": 1},
 }
 LANGUAGES = {"zh": ("zh-CN", "zh-CN,zh;q=0.9"), "en": ("en-US", "en-US,en;q=0.9")}
 PASSWORD = "demo12345"
@@ -174,7 +174,7 @@ def shot(page, name: str, full_page: bool = True) -> Path:
     """Save a screenshot as test-artifacts/browser/<name>-<viewport>.png."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}-{getattr(page, 'ow_viewport', 'page')}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    page.screenshot(path=str(path), full_page=full_page, timeout=60_000)
     return path
 
 
