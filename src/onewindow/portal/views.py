@@ -48,20 +48,27 @@ def _files(request, codes) -> dict:
     return {code: request.FILES.getlist(f"m_{code}") for code in codes if request.FILES.getlist(f"m_{code}")}
 
 
+def _page(qs, number, size):
+    """One page of `qs`; a page number that is not one gives the first page."""
+    try:
+        return paginate(qs, number, page_size=size)
+    except ServiceError:
+        return paginate(qs, 1, page_size=size)
+
+
 @applicant_required
 def hall(request):
     user = request.user
     q = request.GET.get("q", "")
     holder = user.uscc if user.applicant_kind == "org" else user.id_number
-    try:
-        items = paginate(selectors.online_items(q, limit=None), request.GET.get("page"), page_size=10)
-    except ServiceError:  # a page number that is not one: the first page
-        items = paginate(selectors.online_items(q, limit=None), 1, page_size=10)
+    items = _page(selectors.online_items(q, limit=None), request.GET.get("page"), 10)
+    cases = _page(selectors.my_cases(user), request.GET.get("cases"), 10)
     context = {
         "q": q,
-        "query": urlencode({"q": q}) if q else "",
+        "query": urlencode({"q": q, "cases": cases.page} if q else {"cases": cases.page}),
+        "cases_query": urlencode({"q": q, "page": items.page} if q else {"page": items.page}),
         "items": items,
-        "cases": selectors.my_cases(user)[:100],
+        "cases": cases,
         "licences": licences_of_holder(holder).select_related("licence_type") if holder else [],
     }
     return render(request, "portal/hall.html", context)

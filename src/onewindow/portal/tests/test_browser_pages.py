@@ -99,3 +99,26 @@ def test_applicant_pages(browser, demo_site, viewport):
         "rate": f"/ratings/{done.number}/",
     })
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_pages_in_english(browser, demo_site, viewport):
+    """The same pages in English: they fit, show no raw code, and the plain words are English."""
+    pending = Case.objects.filter(applicant_id=CITIZEN_ID, state=State.PENDING_MATERIALS).first()
+    done = Case.objects.filter(applicant_id=CITIZEN_ID, state__in=[State.CONCLUDED, State.DELIVERED]).first()
+    page = open_page(browser, demo_site, viewport, lang="en")
+    problems = _walk(page, {
+        "en-home": "/",
+        "en-items": "/items/",
+        "en-guide": f"/items/{GUIDE}/",
+        "en-lists-fees": "/lists/?tab=fees",
+        "en-track-pending": f"/track/?number={pending.number}&code={pending.query_code}",
+    })
+    assert "Materials to supplement" in page.inner_text("main")
+    assert "Awaiting supplement" in page.inner_text("main")
+    applicant = open_page(browser, demo_site, viewport, user="citizen1", lang="en")
+    problems += _walk(applicant, {"en-hall": "/hall/", "en-case-done": f"/hall/cases/{done.number}/"})
+    steps = applicant.inner_text("ol.steps")
+    assert "Accept" in steps and "受理" not in steps, steps
+    assert not problems, "\n".join(problems)
