@@ -44,6 +44,16 @@ def _empty_cache(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (Accept-Language: en) leaves English active on the test's thread
+    (LocaleMiddleware never deactivates); start the next test in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def api_client():
     from django.test import Client
