@@ -2,6 +2,9 @@
 
 import pytest
 
+# The real-browser harness (fixtures `browser`, `demo_site`; see onewindow.core.testing.browser).
+pytest_plugins = ["onewindow.core.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
@@ -39,6 +42,16 @@ def _empty_cache(request):
         return
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (Accept-Language: en) leaves English active on the test's thread
+    (LocaleMiddleware never deactivates); start the next test in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture

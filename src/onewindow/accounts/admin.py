@@ -36,8 +36,7 @@ class UserAdmin(AuditTrailAdminMixin, ScopedAdminMixin, BaseUserAdmin):
     readonly_fields = ("last_login", "date_joined")  # kept by the system, not edited by hand
     search_fields = ("username", "display_name", "phone", "id_number", "uscc", "email")
     list_select_related = ("department", "site", "region")
-    autocomplete_fields = ("site", "region", "window")
-    raw_id_fields = ("department",)
+    autocomplete_fields = ("site", "region", "window", "department")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("display_name", "first_name", "last_name", "email", "phone")}),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from .docs import OfflineSwagger
 from .errors import ServiceError, error_body
 
 api = NinjaAPI(
@@ -12,6 +13,7 @@ api = NinjaAPI(
     version="1",
     description="政务服务平台接口。Errors: 4xx with {\"error\": {\"code\", \"message\", \"fields\"}}.",
     urls_namespace="api-v1",
+    docs=OfflineSwagger(),
 )
 
 

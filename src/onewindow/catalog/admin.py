@@ -8,6 +8,7 @@ items are read-only.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 from onewindow.core.errors import ServiceError
 
 from . import services
+from .admin_widgets import LevelsField, StepsField
 from .models import (
     Bundle,
     BundleItem,
@@ -184,7 +186,11 @@ class FeeInline(MaterialInline):
 class ItemVersionForm(forms.ModelForm):
     new_code = forms.CharField(label=_("事项编码"), max_length=40, required=False,
                                help_text=_("如 SZ-SCJG-XK-0001：部门编码-类型编码-4位序号"))
-    new_department = forms.ModelChoiceField(label=_("实施部门"), queryset=Department.objects.all(), required=False)
+    new_department = forms.ModelChoiceField(
+        label=_("实施部门"), queryset=Department.objects.all(), required=False,
+        widget=AutocompleteSelect(ServiceItem._meta.get_field("department"), admin.site))
+    levels = LevelsField(label=_("行使层级"))
+    process_steps = StepsField(label=_("办理流程"))
 
     class Meta:
         model = ItemVersion

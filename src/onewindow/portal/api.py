@@ -17,6 +17,11 @@ class StepOut(Schema):
     state: str
 
 
+class MissingOut(Schema):
+    name: str
+    reason: str
+
+
 class ChildOut(Schema):
     number: str
     item_name: str
@@ -24,6 +29,10 @@ class ChildOut(Schema):
     state: str
     state_label: str
     due_date: str | None
+    concluded_on: str | None = None
+    result: str | None = None
+    result_label: str = ""
+    missing: list[MissingOut] = []
     steps: list[StepOut]
 
 
@@ -39,6 +48,9 @@ class TrackOut(Schema):
     due_date: str | None
     due_provisional: bool
     concluded_on: str | None
+    result: str | None = None
+    result_label: str = ""
+    missing: list[MissingOut] = []
     steps: list[StepOut]
     cases: list[ChildOut]
 

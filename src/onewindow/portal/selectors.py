@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.cases import selectors as case_selectors
-from onewindow.cases.models import BundleFiling, Case, CaseEvent, mask_name
+from onewindow.cases.models import BundleFiling, Case, CaseEvent, NoticeKind, State, mask_name
+from onewindow.cases.presenters import event_label
 from onewindow.cases.transitions import TRANSITIONS
 from onewindow.catalog.models import ItemVersion, OnlineDepth
 from onewindow.core.errors import NotFound
@@ -82,13 +83,25 @@ def _date(value):
 
 
 def public_steps(case) -> list[dict]:
-    """The case's steps for the public: action, label, time; no actor, no notes.
-    Uses the case's prefetched events when there are (see `track`), else one query."""
+    """The case's steps for the public: action, label (in the current language), time; no actor,
+    no notes. Uses the case's prefetched events when there are (see `track`), else one query."""
     return [
-        {"action": e.action, "label": STEP_LABELS[e.action], "at": _date(e.at), "state": e.to_state}
+        {"action": e.action, "label": event_label(e.action), "at": _date(e.at), "state": e.to_state}
         for e in case.events.all()  # Meta ordering: by seq
         if e.action in STEP_LABELS
     ]
+
+
+def _outcome(case) -> dict:
+    """The decision once there is one, and for a case waiting for materials what to supplement
+    (the names and reasons of its latest one-time notice)."""
+    missing = []
+    if case.state == State.PENDING_MATERIALS:
+        notice = case.notices.filter(kind=NoticeKind.NOTICE).order_by("-seq").first()
+        missing = [{"name": i.get("name", ""), "reason": i.get("reason", "")} for i in (notice.items if notice else [])]
+    return {"result": case.result or None,
+            "result_label": str(case.get_result_display()) if case.result else "",
+            "missing": missing}
 
 
 def _code_matches(stored: str, given: str) -> bool:
@@ -114,6 +127,7 @@ def track(number: str, code: str) -> dict:
             "due_provisional": case.due_provisional,
             "concluded_on": _date(case.concluded_on),
             "steps": public_steps(case),
+            **_outcome(case),
             "cases": [],
         }
     filing = (BundleFiling.objects.select_related("bundle").filter(number=number).first()
@@ -134,10 +148,13 @@ def track(number: str, code: str) -> dict:
             "due_provisional": any(c.due_provisional for c in children),
             "concluded_on": None,
             "steps": [],
+            "result": None,
+            "result_label": "",
+            "missing": [],
             "cases": [
                 {"number": c.number, "item_name": c.item_version.name, "department": c.department.name,
                  "state": c.state, "state_label": str(c.get_state_display()), "due_date": _date(c.due_date),
-                 "steps": public_steps(c)}
+                 "concluded_on": _date(c.concluded_on), "steps": public_steps(c), **_outcome(c)}
                 for c in children
             ],
         }

@@ -1,5 +1,7 @@
 """Portal pages: the front page, the online service hall (applicants) and public tracking."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,6 +18,7 @@ from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
 from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core.pagination import paginate
 from onewindow.licences.selectors import licences_of_holder
 from onewindow.ratings.selectors import rating_of
 
@@ -46,15 +49,27 @@ def _files(request, codes) -> dict:
     return {code: request.FILES.getlist(f"m_{code}") for code in codes if request.FILES.getlist(f"m_{code}")}
 
 
+def _page(qs, number, size):
+    """One page of `qs`; a page number that is not one gives the first page."""
+    try:
+        return paginate(qs, number, page_size=size)
+    except ServiceError:
+        return paginate(qs, 1, page_size=size)
+
+
 @applicant_required
 def hall(request):
     user = request.user
     q = request.GET.get("q", "")
     holder = user.uscc if user.applicant_kind == "org" else user.id_number
+    items = _page(selectors.online_items(q, limit=None), request.GET.get("page"), 10)
+    cases = _page(selectors.my_cases(user), request.GET.get("cases"), 10)
     context = {
         "q": q,
-        "items": selectors.online_items(q),
-        "cases": selectors.my_cases(user)[:100],
+        "query": urlencode({"q": q, "cases": cases.page} if q else {"cases": cases.page}),
+        "cases_query": urlencode({"q": q, "page": items.page} if q else {"page": items.page}),
+        "items": items,
+        "cases": cases,
         "licences": licences_of_holder(holder).select_related("licence_type") if holder else [],
     }
     return render(request, "portal/hall.html", context)
@@ -184,13 +199,32 @@ def download(request, upload_id):
     return inline_file(up)
 
 
+def _for_people(result: dict) -> dict:
+    """The tracking result with its ISO times and dates as datetime/date objects, so the template
+    shows them in local time, formatted for people (Y-m-d H:i), not as `2026-12-02T11:55+08:00`."""
+    import copy
+    from datetime import date, datetime
+
+    result = copy.deepcopy(result)  # the answer may be the cached one: never change it in place
+
+    def when(value, kind):
+        return kind.fromisoformat(value) if value else None
+
+    for part in [result, *result["cases"]]:
+        for step in part["steps"]:
+            step["at"] = when(step["at"], datetime)
+        part["due_date"] = when(part.get("due_date"), date)
+        part["concluded_on"] = when(part.get("concluded_on"), date)
+    return result
+
+
 def track_page(request):
     number = request.GET.get("number", "").strip()
     code = request.GET.get("code", "").strip()
     result, error, status = None, None, 200
     if number or code:
         try:
-            result = tracking.lookup(number, code, client_address(request))
+            result = _for_people(tracking.lookup(number, code, client_address(request)))
         except ServiceError as exc:
             error, status = exc.message, exc.status
     return render(request, "portal/track.html",

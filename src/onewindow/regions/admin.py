@@ -70,6 +70,7 @@ class WindowInline(ScopedTabularInline):
     model = Window
     extra = 0
     fields = ("number", "name", "kind", "department")
+    autocomplete_fields = ("department",)
 
 
 @admin.register(Hall)
@@ -94,5 +95,5 @@ class WindowAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ("number", "name", "kind", "hall", "department")
     list_filter = ("kind", "hall__site__level")
     search_fields = ("number", "name", "hall__name", "hall__site__name", "department__name")
-    autocomplete_fields = ("hall",)
+    autocomplete_fields = ("hall", "department")
     list_select_related = ("hall", "hall__site", "department")

@@ -1,7 +1,5 @@
 """The statistics dashboard (/stats/) and its Excel export (/stats/export.xlsx)."""
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -16,6 +14,7 @@ from onewindow.queue.stats import summary_for_region as hall_summary
 
 from . import rollup, selectors
 from .access import check_reader, parse_period, resolve_region
+from .export import build, with_person_names
 
 
 def _params(request):
@@ -49,7 +48,7 @@ def dashboard(request):
         "departments": selectors.by_department(d_from, d_to, region=region, department=department, item=item),
         "ranking": ranking,
         "windows": selectors.performance(d_from, d_to, group="window", region=region),
-        "clerks": selectors.performance(d_from, d_to, group="clerk", region=region),
+        "clerks": with_person_names(selectors.performance(d_from, d_to, group="clerk", region=region)),
         "department_choices": Department.objects.order_by("order", "code").values_list("code", "name"),
         "query": request.GET.urlencode(),
         "hall": hall_summary(d_from, d_to, region),  # the hall's figures (onewindow.queue.stats)
@@ -75,34 +74,18 @@ RANK_COLUMNS = [
 
 @login_required
 def export(request):
-    from openpyxl import Workbook
-
     try:
         d_from, d_to, region, department, item = _params(request)
     except ServiceError as exc:
         return _error(request, exc)
     figures = selectors.summary(d_from, d_to, region=region, department=department, item=item)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("统计汇总")
-    ws.append([_("统计期间"), f"{d_from.isoformat()} — {d_to.isoformat()}"])
-    ws.append([_("区划"), region or _("全部")])
-    for key, label in SUMMARY_ROWS:
-        ws.append([str(label), figures.get(key)])
-    for group, title in (("department", _("部门绩效排名")), ("window", _("窗口绩效排名")), ("clerk", _("人员绩效排名"))):
-        sheet = wb.create_sheet(title)
-        sheet.append([str(label) for _k, label in RANK_COLUMNS])
-        for row in selectors.performance(d_from, d_to, group=group, region=region):
-            values = []
-            for key, _label in RANK_COLUMNS:
-                v = row.get(key)
-                if key == "last":
-                    v = _("末位") if v else ""
-                values.append(v)
-            sheet.append(values)
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(buf.getvalue(),
+    rankings = {
+        _("部门绩效排名"): selectors.performance(d_from, d_to, group="department", region=region),
+        _("窗口绩效排名"): selectors.performance(d_from, d_to, group="window", region=region),
+        _("人员绩效排名"): with_person_names(selectors.performance(d_from, d_to, group="clerk", region=region)),
+    }
+    content = build(d_from, d_to, region, figures, SUMMARY_ROWS, RANK_COLUMNS, rankings)
+    resp = HttpResponse(content,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="stats-{d_from:%Y%m%d}-{d_to:%Y%m%d}.xlsx"'
     return resp

@@ -1,6 +1,7 @@
 """Versioning of service items through catalog.services (and the admin, which must use them)."""
 
 import json
+import re
 
 import pytest
 
@@ -188,6 +189,8 @@ def _admin_post_data(version) -> dict:
         if isinstance(value, bool):
             if value:
                 post[key] = "on"
+        elif key in ("levels", "process_steps"):  # checkboxes; one text row per step
+            post[key] = list(value)
         elif isinstance(value, list):
             post[key] = json.dumps(value, ensure_ascii=False)
         else:
@@ -271,3 +274,31 @@ def test_days_beyond_the_column_range_are_a_field_error_not_a_database_error():
         normalize_item_dict({"code": "X-1", "department": "D", "name": "某事项", "type": "licensing",
                              "statutory_days": 40000, "committed_days": 1})
     assert exc.value.fields["statutory_days"] == "不能大于 32767"
+
+
+def test_admin_edits_levels_as_checkboxes_and_steps_as_rows(dept, client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw-12345"))
+    v1 = make(dept)
+    url = f"/admin/catalog/itemversion/{v1.pk}/change/"
+    page = client.get(url).content.decode()
+    # no raw JSON: one checkbox per level (the current ones ticked), one text row per step plus blank rows
+    assert 'type="checkbox" name="levels" value="county"' in page
+    assert '["' not in page.split('name="levels"')[0][-300:]
+    rows = re.findall(r'<input type="text" name="process_steps" value="([^"]*)"', page)
+    assert rows == [*v1.process_steps, "", "", ""], rows
+    post = _admin_post_data(v1)
+    post["levels"] = ["town", "city"]  # order of the form does not matter: stored in the catalogue's order
+    post["process_steps"] = ["申请", "  ", "受理", "审查", "决定", ""]  # blank rows are dropped
+    post["_continue"] = "1"
+    response = client.post(url, post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    v2 = ItemVersion.objects.get(item=v1.item, is_current=True)
+    assert v2.version == 2
+    assert v2.levels == ["city", "town"]
+    assert v2.process_steps == ["申请", "受理", "审查", "决定"]
+    # a level that is not one is refused on the form; nothing is written
+    post = _admin_post_data(v2)
+    post["levels"] = ["galaxy"]
+    response = client.post(f"/admin/catalog/itemversion/{v2.pk}/change/", post)
+    assert response.status_code == 200 and "galaxy" in response.content.decode()
+    assert ItemVersion.objects.filter(item=v1.item).count() == 2

@@ -187,6 +187,31 @@ def test_excel_export(w):
     assert ranking[1][1] == "市市场监督管理局" and ranking[2][1] == "市公安局" and ranking[2][-1] == "末位"
 
 
+def test_excel_export_is_formatted_for_people(w):
+    """Rates as percentages, readable widths, a frozen header, clerks by name (not username)."""
+    from openpyxl import load_workbook
+
+    w.clerk.display_name = "王窗口"
+    w.clerk.save(update_fields=["display_name"])  # tclerk keeps no display name: shown by username
+    r = _client(w.admin).get("/stats/export.xlsx?from=2026-03-01&to=2026-03-31")
+    wb = load_workbook(io.BytesIO(r.content))
+    summary = wb.worksheets[0]
+    cells = {row[0].value: row[1] for row in summary.iter_rows()}
+    assert cells["办结率"].value == 0.8333 and cells["办结率"].number_format == "0.0%"
+    assert cells["按时办结率"].number_format == "0.0%" and cells["收件量"].number_format == "General"
+    assert summary.column_dimensions["A"].width >= 20
+    people = wb.worksheets[3]
+    assert people.title == "人员绩效排名" and people.freeze_panes == "A2"
+    header = [c.value for c in people[1]]
+    names = {row[header.index("名称")] for row in people.iter_rows(min_row=2, values_only=True)}
+    assert names == {"王窗口", "tclerk"}, names
+    assert "clerk" not in names
+    rate_col = header.index("按时办结率") + 1
+    assert all(people.cell(row=i, column=rate_col).number_format == "0.0%"
+               for i in range(2, people.max_row + 1) if people.cell(row=i, column=rate_col).value is not None)
+    assert people.column_dimensions["B"].width == 30
+
+
 def test_non_ascii_digit_department_is_not_a_500(w):
     # "²".isdigit() is True but int("²") fails: the filter must treat it as an (unknown) code.
     r = _client(w.admin).get("/api/v1/stats/summary?from=2026-03-01&to=2026-03-31&department=²")

@@ -1,0 +1,1 @@
+"""Test support shared by every app (imported by tests only, never by the running platform)."""

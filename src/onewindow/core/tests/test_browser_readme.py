@@ -1,0 +1,50 @@
+"""The README's pictures, taken from the demo data in a real browser (desktop 1280×900 and a
+390×844 phone). Every page is checked like any other (fits, no raw codes); with
+ONEWINDOW_PUBLISH_SCREENSHOTS=1 the viewport shots are copied to docs/screenshots/."""
+
+import os
+import shutil
+
+import pytest
+
+from onewindow.cases.models import Case, State
+from onewindow.core.testing.browser import ARTEFACTS, README_SHOTS, open_page, page_problems, visit
+
+PUBLISH = os.environ.get("ONEWINDOW_PUBLISH_SCREENSHOTS") == "1"
+
+
+def _take(page, path, name, problems):
+    visit(page, path)
+    problems += page_problems(page)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    out = ARTEFACTS / f"readme-{name}.png"
+    page.screenshot(path=str(out), timeout=60_000)
+    if PUBLISH:
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, README_SHOTS / f"{name}.png")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readme_pictures(browser, demo_site):
+    problems: list[str] = []
+    pending = Case.objects.filter(applicant_id="110102199101010078", state=State.PENDING_MATERIALS).first()
+    track = f"/track/?number={pending.number}&code={pending.query_code}"
+
+    public = open_page(browser, demo_site)
+    public.set_viewport_size({"width": 1280, "height": 900})
+    for path, name in [("/", "home"), ("/items/SZ-SCJG-XK-0004/", "guide"), ("/items/", "items"),
+                       ("/network/", "network")]:
+        _take(public, path, name, problems)
+    english = open_page(browser, demo_site, lang="en")
+    english.set_viewport_size({"width": 1280, "height": 900})
+    _take(english, "/", "home-en", problems)
+
+    for user, path, name in [("window1", "/window/", "window"), ("reviewer1", "/desk/", "desk"),
+                             ("supervisor1", "/supervision/", "supervision"), ("supervisor1", "/stats/", "stats")]:
+        _take(open_page(browser, demo_site, user=user), path, name, problems)
+
+    phone = open_page(browser, demo_site, "phone")
+    for path, name in [("/items/", "phone-items"), ("/items/SZ-SCJG-XK-0004/", "phone-guide"), (track, "phone-track")]:
+        _take(phone, path, name, problems)
+    _take(open_page(browser, demo_site, "phone", user="citizen1"), "/hall/", "phone-hall", problems)
+    assert not problems, "\n".join(problems)
