@@ -3,11 +3,11 @@
 A query is normalised (full-width → half-width, lower case), stripped of filler words (我想、怎么办、
 需要什么材料 …) and expanded with the administrator's vocabulary: synonyms (社保 → 社会保险、社会保障卡 …),
 themes (生育、开办 … → their keywords) and the 一件事 whose name it names (开办企业 → the five items of
-开办企业一件事). Each current item is then scored in SQL by weighted `CASE WHEN … LIKE` terms over its
-name, result, licence type, department and code, plus overlapping character pairs (bigrams) of the
-query for phrasings that are no substring (公积金贷款 → 住房公积金个人住房贷款). Portable: the same SQL
-runs on SQLite and PostgreSQL, and at the catalogue's size (about 1,100 items) one scan is a few
-milliseconds (measured in the ADR).
+开办企业一件事). Each item is then scored by weighted substring matches over its name, result, licence
+type, department and code, plus overlapping character pairs (bigrams) of the query for phrasings that
+are no substring (公积金贷款 → 住房公积金个人住房贷款). Portable: the corpus is one narrow query (id, name, result, licence, department, code) of the filtered items, and
+the scoring runs in Python over it, identically on SQLite and PostgreSQL; at the catalogue's size
+(about 1,100 items) that is a few milliseconds (measured in the ADR).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Length
-
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import ServiceError
@@ -41,12 +39,15 @@ CODE_LIKE = re.compile(r"^[a-z0-9-]{2,}$")
 # weights of one match in each field
 W_EXACT, W_NAME_FULL, W_NAME_WORD, W_NAME_SYNONYM = 100, 60, 30, 40
 W_RESULT, W_RESULT_SYNONYM, W_THEME, W_BUNDLE, W_DEPARTMENT, W_CODE = 30, 20, 15, 25, 10, 50
+W_SYNONYM_EXACT = 20  # an expansion that is an item's whole name points at that item
 W_RESIDUE, W_BIGRAM = 8, 4  # weak evidence
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower().strip()
-    return re.sub(r"\s+", " ", text)[:MAX_QUERY]
+    """Full-width → half-width, lower case, punctuation (but the hyphen of codes) → space."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = re.sub(r"[^\w\s-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY]
 
 
 def split_words(text: str, separators: re.Pattern = VOCABULARY_SEPARATORS) -> list[str]:
@@ -83,11 +84,12 @@ class Query:
         return not self.text
 
 
-def _matched_synonyms(core: str) -> list[Synonym]:
-    hits = [s for s in Synonym.objects.all() if normalise(s.term) and normalise(s.term) in core]
+def _matched_synonyms(core: str) -> list[tuple[str, str]]:
+    """(term, expansions) of the synonyms whose term is in the query."""
+    hits = [(normalise(t), e) for t, e in Synonym.objects.values_list("term", "expansions")]
+    hits = [(t, e) for t, e in hits if t and t in core]
     # 社保卡 wins over 社保 when both are in the query: drop terms inside a longer matched term.
-    terms = [normalise(s.term) for s in hits]
-    return [s for s, t in zip(hits, terms, strict=True) if not any(t != o and t in o for o in terms)]
+    return [(t, e) for t, e in hits if not any(t != o and t in o for o, _ in hits)]
 
 
 def parse(raw: str) -> Query:
@@ -99,16 +101,16 @@ def parse(raw: str) -> Query:
     own = split_words(core, QUERY_SEPARATORS)
     q.words = [w for w in dict.fromkeys([core, *own]) if len(w) >= 2 or CODE_LIKE.match(w)]
     rest = core
-    for syn in _matched_synonyms(core):
-        q.expansions += split_words(syn.expansions)
-        rest = rest.replace(normalise(syn.term), " ")
+    for term, expansions in _matched_synonyms(core):
+        q.expansions += split_words(expansions)
+        rest = rest.replace(term, " ")
     if rest != core:
         q.residue = [w for w in split_words(rest, QUERY_SEPARATORS) if w not in q.words]
     q.residue += [w for w in own if len(w) == 1 and CJK.match(w) and w not in q.residue]  # 公积金怎么取 → 取
-    for theme in Theme.objects.all():
-        name = normalise(theme.name)
+    for name, keywords in Theme.objects.values_list("name", "keywords"):
+        name = normalise(name)
         if name and (name in core or (len(core) >= 2 and core in name)):
-            q.theme_words += split_words(theme.keywords)
+            q.theme_words += split_words(keywords)
     names = [w for w in [core, *q.expansions, *split_words(core, QUERY_SEPARATORS)] if len(w) >= 2]
     if names:
         cond = Q()
@@ -121,54 +123,95 @@ def parse(raw: str) -> Query:
     return q
 
 
-def _when(cond: Q, weight: int) -> Case:
-    return Case(When(cond, then=Value(weight)), default=Value(0), output_field=IntegerField())
+CORPUS_FIELDS = ("pk", "name", "result_name", "licence_type__name", "item__department__name",
+                 "item__department__short_name", "item__code", "item_id")
+MAX_CORPUS = 20_000  # rows scored per search; far above the catalogue (ADR 0130)
 
 
-def _name_or_result(word: str, in_name: int, in_result: int) -> Case:
-    """`in_name` when the item's name contains `word`, else `in_result` when its result or licence does."""
-    whens = [When(Q(name__icontains=word), then=Value(in_name))]
-    if in_result:
-        whens.append(When(Q(result_name__icontains=word) | Q(licence_type__name__icontains=word), then=Value(in_result)))
-    return Case(*whens, default=Value(0), output_field=IntegerField())
+def _contains(word: str, *texts: str) -> bool:
+    return any(word in t for t in texts)
 
 
-def rank(qs: QuerySet, raw: str) -> QuerySet:
-    """`qs` (current ItemVersions) narrowed to the items that match `raw`, best first."""
+def score(row: tuple, q: Query) -> tuple[int, int]:
+    """(strong, weak) evidence that one corpus row (lower-cased CORPUS_FIELDS) is what `q` asks for."""
+    _, name, result, licence, dept, short, code, item_id = row
+    strong = W_EXACT if name in (q.core, q.text) else 0
+    for i, w in enumerate(q.words):
+        if w in name:
+            strong += W_NAME_FULL if i == 0 else W_NAME_WORD
+        elif len(w) >= 2 and _contains(w, result, licence):
+            strong += W_RESULT
+        if len(w) >= 2 and _contains(w, dept, short):
+            strong += W_DEPARTMENT
+        if CODE_LIKE.match(w) and w in code:
+            strong += W_CODE
+    for i, w in enumerate(q.expansions):  # the administrator lists the most important first
+        if w in name:
+            strong += max(W_NAME_SYNONYM - 2 * i, 30) + (W_SYNONYM_EXACT if w == name else 0)
+        elif _contains(w, result, licence):
+            strong += W_RESULT_SYNONYM
+    if any(w in name for w in q.theme_words):
+        strong += W_THEME
+    if item_id in q.bundle_item_ids:
+        strong += W_BUNDLE
+    pairs = sum(p in name for p in q.pairs)
+    weak = W_RESIDUE * sum(w in name for w in q.residue) + W_BIGRAM * pairs
+    if not strong and (not q.pairs or pairs < max(2, -(-len(q.pairs) * 3 // 5))):
+        return 0, 0  # weak evidence alone admits an item only with most (60 %) of the query's pairs
+    return strong, weak
+
+
+class Ranked:
+    """The matching versions of a query set, best first, sliced like a query set (for `paginate`):
+    `count()` is the number of matches, a slice fetches only its own rows (with `.score`)."""
+
+    def __init__(self, qs: QuerySet, scored: list[tuple[int, int]]):
+        self.qs, self.scored = qs, scored
+
+    def count(self) -> int:
+        return len(self.scored)
+
+    def __len__(self) -> int:
+        return len(self.scored)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        part = self.scored[index]
+        rows = self.qs.in_bulk([pk for pk, _ in part])
+        out = []
+        for pk, points in part:
+            row = rows[pk]
+            row.score = points
+            out.append(row)
+        return out
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def rank(qs: QuerySet, raw: str) -> QuerySet | Ranked:
+    """The versions of `qs` (current ItemVersions) that match `raw`, best first; `qs` itself for an
+    empty query. Scores the filtered corpus (one narrow query) in Python; see `score`."""
     q = parse(raw)
     if q.empty:
         return qs
-    parts = [_when(Q(name__iexact=q.core) | Q(name__iexact=q.text), W_EXACT)]
-    for i, w in enumerate(q.words):
-        parts.append(_name_or_result(w, W_NAME_FULL if i == 0 else W_NAME_WORD, W_RESULT if len(w) >= 2 else 0))
-        if len(w) >= 2:
-            parts.append(_when(Q(item__department__name__icontains=w) | Q(item__department__short_name__icontains=w),
-                               W_DEPARTMENT))
-        if CODE_LIKE.match(w):
-            parts.append(_when(Q(item__code__icontains=w), W_CODE))
-    for i, w in enumerate(q.expansions):  # the administrator lists the most important first
-        parts.append(_name_or_result(w, max(W_NAME_SYNONYM - 4 * i, 24), W_RESULT_SYNONYM))
-    if q.theme_words:
-        cond = Q()
-        for w in q.theme_words:
-            cond |= Q(name__icontains=w)
-        parts.append(_when(cond, W_THEME))
-    if q.bundle_item_ids:
-        parts.append(_when(Q(item_id__in=q.bundle_item_ids), W_BUNDLE))
-    strong = sum(parts[1:], parts[0])
-    qs = qs.annotate(strong=strong)
-    # weak evidence ranks, but alone admits an item only when most of the query's pairs are in its name
-    weak = [_when(Q(name__icontains=w), W_RESIDUE) for w in q.residue]
-    if q.pairs:
-        pair_parts = [_when(Q(name__icontains=p), 1) for p in q.pairs]
-        qs = qs.annotate(pair_hits=sum(pair_parts[1:], pair_parts[0]))
-        need = max(2, -(-len(q.pairs) * 3 // 5))  # at least 60 % of the pairs
-        qs = qs.filter(Q(strong__gt=0) | Q(pair_hits__gte=need))
-        weak.append(W_BIGRAM * F("pair_hits"))
-    else:
-        qs = qs.filter(strong__gt=0)
-    qs = qs.annotate(score=sum(weak, F("strong")))
-    return qs.annotate(name_length=Length("name")).order_by("-score", "name_length", "item__code")
+    terms = [*q.words, *q.expansions, *q.theme_words, *q.residue]
+    anything = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)) or "(?!)")
+    bundle_items = set(q.bundle_item_ids)
+    pairs = re.compile("(?=(" + "|".join(re.escape(p) for p in q.pairs) + "))") if q.pairs else None
+    scored = []
+    for values in qs.order_by().values_list(*CORPUS_FIELDS)[:MAX_CORPUS]:
+        row = tuple(v.lower() if isinstance(v, str) else (v or "") for v in values)
+        # most rows match nothing: one regex over all their text decides, and only pairs remain
+        if (not anything.search("\x00".join(row[1:7])) and row[7] not in bundle_items
+                and (pairs is None or len(set(pairs.findall(row[1]))) < 2)):
+            continue
+        strong, weak = score(row, q)
+        if strong or weak:
+            scored.append((-(strong + weak), len(row[1]), row[6], values[0]))
+    scored.sort()
+    return Ranked(qs.order_by(), [(pk, -neg) for neg, _, _, pk in scored])
 
 
 def theme_filter(theme: Theme) -> Q:
