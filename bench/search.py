@@ -44,7 +44,7 @@ def main() -> int:
     print(f"database: {connection.vendor}, {current_count()} current items, {len(PHRASINGS)} phrasings, "
           f"{args.rounds} rounds")
     for q, _, _ in PHRASINGS:  # warm-up
-        search_items(search=q).rows
+        list(search_items(search=q).rows)
     times, cpu = [], []
     for _ in range(max(1, args.rounds)):
         for q, _, _ in PHRASINGS:
