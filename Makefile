@@ -26,7 +26,7 @@ messages: $(STAMP)
 
 run: install
 	$(BIN)/onewindow migrate --noinput
-	$(BIN)/onewindow demo
+	$(BIN)/onewindow demo --history
 	@$(BIN)/onewindow worker > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/onewindow serve --port $(PORT)

@@ -1,11 +1,20 @@
 """Demo users (password demo12345) and the city centre's department windows.
 
-Runs after regions and catalog demo data. Idempotent: users are matched by username and
-only changed fields are written; a password already set is never reset.
+Runs after regions and catalog demo data. Users are matched by username: a missing one is created,
+an existing one is left exactly as it is (an administrator's edit survives `onewindow demo`);
+`load(reset=True)` (`onewindow demo --reset`) brings the demo users back to their demo values,
+password included.
+
+Staff for every journey: `window1`, `window2` (comprehensive windows 1 and 2 of the city centre's
+审批服务大厅), `clerk_yq` (window 1 of 埇桥街道便民服务中心, agent1's town centre), `agent1`,
+`supervisor1`, `supervisor_yq`, `reviewer1` / `approver1` (市市场监督管理局) and, for every department
+that has demo items, `reviewer_<dept>` / `approver_<dept>` where <dept> is the department code without
+"SZ-" in lower case (reviewer_gjj, approver_gjj for 市公积金管理中心).
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from onewindow.audit.services import record
@@ -41,13 +50,34 @@ def _market_department() -> Department:
     return dept
 
 
+def department_username(role: str, dept: Department) -> str:
+    """reviewer_gjj for the reviewer of SZ-GJJ (the pattern of the department staff)."""
+    return f"{role}_{dept.code.removeprefix('SZ-').lower().replace('-', '_')}"
+
+
+def department_staff_specs(centre: Site) -> list[dict]:
+    """A reviewer and an approver for every department that has current items."""
+    depts = Department.objects.filter(items__versions__is_current=True).distinct().order_by("order", "code")
+    specs = []
+    for dept in depts:
+        label = dept.short_name or dept.name
+        for role, title in (("reviewer", "审核员"), ("approver", "审批员")):
+            specs.append({"username": department_username(role, dept), "role": role,
+                          "display_name": f"{label}{title}", "site": centre, "department": dept,
+                          "is_staff": False, "is_superuser": False})
+    return specs
+
+
+def _window(site: Site, hall: str, number: str):
+    return Window.objects.filter(hall__site=site, hall__name=hall, number=number,
+                                 kind=WindowKind.COMPREHENSIVE).first()
+
+
 def user_specs() -> list[dict]:
     centre = Site.objects.get(code=regions_demo.CENTRE_CODE)
     agent_site = Site.objects.get(code=regions_demo.town_centre_code(AGENT_TOWN))
     dept = _market_department()
-    window1 = Window.objects.filter(
-        hall__site=centre, hall__name=regions_demo.APPROVAL_HALL, number="1", kind=WindowKind.COMPREHENSIVE
-    ).first()
+    window1 = _window(centre, regions_demo.APPROVAL_HALL, "1")
     city = Region.objects.get(code=regions_demo.CITY)
     yq = Region.objects.get(code="341302")
     staff = {"is_staff": False, "is_superuser": False}
@@ -67,6 +97,22 @@ def user_specs() -> list[dict]:
             "display_name": "综合窗口受理员一",
             "site": centre,
             "window": window1,
+            **staff,
+        },
+        {
+            "username": "window2",
+            "role": "clerk",
+            "display_name": "综合窗口受理员二",
+            "site": centre,
+            "window": _window(centre, regions_demo.APPROVAL_HALL, "2"),
+            **staff,
+        },
+        {
+            "username": "clerk_yq",
+            "role": "clerk",
+            "display_name": "埇桥街道便民服务中心受理员",
+            "site": agent_site,
+            "window": _window(agent_site, regions_demo.TOWN_HALL, "1"),
             **staff,
         },
         {
@@ -124,6 +170,7 @@ def user_specs() -> list[dict]:
             "phone": "13800000002",
             **staff,
         },
+        *department_staff_specs(centre),
     ]
 
 
@@ -140,12 +187,17 @@ PLAIN_FIELDS = (
 )
 
 
-def _ensure_user(spec: dict):
+def _ensure_user(spec: dict, *, reset: bool = False, password_hash: str | None = None):
+    """Create the user of `spec` when missing; with `reset`, bring an existing one back to `spec`
+    (password included). Otherwise an existing user is left untouched. Returns (user, changed)."""
+
     spec = {"is_active": True, "applicant_kind": "", "id_number": "", "phone": "", **spec}
     for f in SCOPE_FIELDS:
         spec.setdefault(f, None)
     user = User.objects.filter(username=spec["username"]).first()
     created = user is None
+    if not created and not reset:
+        return user, False
     if created:
         user = User(username=spec["username"])
     before, changed = {}, []
@@ -161,8 +213,9 @@ def _ensure_user(spec: dict):
             before[f] = getattr(user, f"{f}_id")
             setattr(user, f, value)
             changed.append(f)
-    if not user.has_usable_password() or created:
-        user.set_password(PASSWORD)
+    if created or reset:
+        # one hash for every demo user: hashing ~100 passwords one by one takes half a minute
+        user.password = password_hash or make_password(PASSWORD)
         changed.append("password")
     if not changed:
         return user, False
@@ -184,15 +237,16 @@ def _ensure_user(spec: dict):
 
 
 @transaction.atomic
-def load(stdout=None):
+def load(stdout=None, reset: bool = False):
     _market_department()
     stationed = list(Department.objects.filter(stationed=True).order_by("order", "code"))
     windows = region_services.ensure_department_windows(
         regions_demo.CENTRE_CODE, regions_demo.APPROVAL_HALL, stationed
     )
     n_users = 0
+    password_hash = make_password(PASSWORD)
     for spec in user_specs():
-        _, changed = _ensure_user(spec)
+        _, changed = _ensure_user(spec, reset=reset, password_hash=password_hash)
         n_users += changed
     if stdout is not None:
         stdout.write(f"  department windows +{windows.created}, users created/updated {n_users}")

@@ -33,7 +33,9 @@ def _validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(request, error_body("unauthorized", _("需要登录或有效的令牌")), status=401)
+    response = api.create_response(request, error_body("unauthorized", _("需要登录或有效的令牌")), status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(Http404)
@@ -59,6 +61,7 @@ def _register_routers():
         ("stats", "/stats"),
         ("queue", "/queue"),
         ("queue", "/appointments", "appointments_router"),
+        ("accounts", "/me"),
     ]:
         try:
             module = importlib.import_module(f"onewindow.{app}.api")

@@ -6,7 +6,6 @@ scripts/system-deps.sh). The slip's QR code (qrcode, SVG) points to the public t
 
 import base64
 import io
-import os
 
 import qrcode
 import qrcode.image.svg
@@ -14,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.core import links
 from onewindow.core.errors import Conflict
 from onewindow.licences.selectors import licences_of_case
 
@@ -21,11 +21,12 @@ from .models import NoticeKind
 
 
 def public_url() -> str:
-    return os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    """Where the platform is (core.links: ONEWINDOW_PUBLIC_URL, else the request or task)."""
+    return links.public_url()
 
 
 def tracking_url(case) -> str:
-    return f"{public_url()}/track/?number={case.number}&code={case.query_code}"
+    return links.tracking_url(case.number, case.query_code)
 
 
 def qr_data_uri(text: str) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onewindow.accounts.models import Role, User
+from onewindow.catalog import search as catalog_search
 from onewindow.catalog.models import Bundle, ItemVersion
 from onewindow.catalog.selectors import current_versions
 from onewindow.licences.selectors import licences_of_holder
@@ -18,15 +19,11 @@ from .services import bundle_materials
 
 
 def search_catalogue(q: str, *, limit: int = 20) -> tuple[list, list]:
-    """Current published items and bundles whose name or code contains `q`."""
+    """Current published items and bundles for what the clerk typed, best match first (catalog.search)."""
     q = (q or "").strip()
     if not q:
         return [], []
-    items = list(
-        current_versions().filter(Q(name__icontains=q) | Q(item__code__icontains=q)).order_by("item__code")[:limit]
-    )
-    bundles = list(Bundle.objects.filter(Q(name__icontains=q) | Q(code__icontains=q)).order_by("code")[:limit])
-    return items, bundles
+    return list(catalog_search.rank(current_versions(), q)[:limit]), catalog_search.find_bundles(q, limit)
 
 
 def current_version(code: str) -> ItemVersion | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from onewindow.accounts.models import User
+from onewindow.core import links
 
 from .models import Case, CaseEvent
 from .signals import case_written
@@ -62,10 +63,12 @@ def announce(case: Case, action: str, actor: User | None) -> None:
     commits or rolls back with the change (no lost and no phantom announcement, and no second
     commit per request). A backend that runs tasks at once (tests, ONEWINDOW_TASKS=immediate)
     runs it after the commit instead, so listeners never see an uncommitted case.
+    The base URL of the request that triggered the change travels with the task (core.links).
     """
     case_written.send(sender=Case, case=case)
     actor_id = getattr(actor, "pk", None)
+    base = links.current_base()  # the worker has no request: links in its messages use this base
     if isinstance(announce_case_changed.get_backend(), DatabaseBackend):
-        announce_case_changed.enqueue(case.pk, action, actor_id)
+        announce_case_changed.enqueue(case.pk, action, actor_id, base)
     else:
-        transaction.on_commit(lambda: announce_case_changed.enqueue(case.pk, action, actor_id))
+        transaction.on_commit(lambda: announce_case_changed.enqueue(case.pk, action, actor_id, base))

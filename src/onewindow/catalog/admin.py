@@ -393,3 +393,5 @@ class BundleAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+from . import search_admin  # noqa: E402,F401  (synonyms and themes)

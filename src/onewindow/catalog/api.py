@@ -2,6 +2,7 @@
 
 from ninja import Router, Schema
 
+from . import search as finder
 from . import selectors
 from .models import ItemVersion
 
@@ -142,14 +143,20 @@ def list_items(
     type: str = "",
     level: str = "",
     online: str = "",
+    subject: str = "",
+    theme: str = "",
     page: int = 1,
     page_size: int = 20,
 ):
-    """Current versions matching the filters, 20 a page by default (at most 100).
+    """Current versions matching the filters, 20 a page by default (at most 100); with `search`, best
+    match first: item names, results and licences (营业执照), common names (社保, 开公司), life events and
+    themes (生育, 开办) and the 一件事 they belong to.
     `department` is a department code, `type` an item type value (licensing, penalty, …, public_service),
-    `level` city/county/town/village, `online` full/prereview/window or `yes` for online-capable."""
+    `level` city/county/town/village, `online` full/prereview/window or `yes` for online-capable,
+    `subject` person (个人办事) or org (法人办事), `theme` a theme code from `GET /items/themes`."""
     result = selectors.search_items(
-        search=search, department=department, type=type, level=level, online=online, page=page, page_size=page_size
+        search=search, department=department, type=type, level=level, online=online, subject=subject,
+        theme=theme, page=page, page_size=page_size,
     )
     return {
         "count": result.count,
@@ -158,6 +165,18 @@ def list_items(
         "pages": result.pages,
         "items": [summary(v) for v in result.rows],
     }
+
+
+class ThemeOut(Schema):
+    code: str
+    name: str
+    audience: str
+
+
+@router.get("/themes", response=list[ThemeOut], summary="Life events and business themes (办事主题)")
+def list_themes(request, audience: str = ""):
+    """The themes shown as chips on the search pages; `audience` person (个人办事) or org (法人办事)."""
+    return [{"code": t.code, "name": t.name, "audience": t.audience} for t in finder.themes(audience)]
 
 
 @router.get("/{code}", response={200: ItemDetail, 404: ErrorOut}, summary="One service guide (办事指南)")

@@ -243,3 +243,47 @@ class BundleItem(models.Model):
         unique_together = [("bundle", "item")]
         verbose_name = _("一件事事项")
         verbose_name_plural = _("一件事事项")
+
+
+class Audience(models.TextChoices):
+    """Who a theme is for: the two halves of the portal (个人办事 / 法人办事)."""
+
+    PERSON = "person", _("个人办事")
+    ORG = "org", _("法人办事")
+
+
+class Synonym(models.Model):
+    """What people type (社保, 开公司) and the words of the catalogue it stands for (search data the
+    administrator edits). `expansions`: words separated by spaces, commas, 、 or new lines."""
+
+    term = models.CharField(_("群众常用说法"), max_length=40, unique=True)
+    expansions = models.TextField(_("对应的规范用语"), help_text=_("多个词用空格、逗号、顿号或换行分隔"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("检索同义词")
+        verbose_name_plural = _("检索同义词")
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+
+class Theme(models.Model):
+    """A life event or business theme (生育, 开办 …): the items whose name or result contains one of
+    its keywords. Shown as chips on the search pages; its name is also a search word."""
+
+    code = models.SlugField(_("主题编码"), max_length=30, unique=True)
+    name = models.CharField(_("主题名称"), max_length=20)
+    audience = models.CharField(_("服务对象"), max_length=8, choices=Audience.choices)
+    keywords = models.TextField(_("关键词"), help_text=_("事项名称或办理结果含其中任一词即属于本主题；多个词用空格、逗号、顿号或换行分隔"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("办事主题")
+        verbose_name_plural = _("办事主题")
+        ordering = ["audience", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["audience", "name"], name="theme_name_unique_per_audience")]
+
+    def __str__(self):
+        return f"{self.get_audience_display()} · {self.name}"

@@ -11,7 +11,20 @@ from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.pagination import Page, paginate
 from onewindow.regions.models import Site, SiteLevel, Window
 
-from .models import POWER_TYPES, Department, Fee, ItemType, ItemVersion, Material, OnlineDepth, VersionStatus
+from . import search as finder
+from .models import (
+    POWER_TYPES,
+    Audience,
+    Department,
+    Fee,
+    ItemType,
+    ItemVersion,
+    Material,
+    OnlineDepth,
+    Subject,
+    Theme,
+    VersionStatus,
+)
 
 LEVELS = ["city", "county", "town", "village"]
 ONLINE_CAPABLE = [OnlineDepth.FULL, OnlineDepth.PREREVIEW]
@@ -34,14 +47,35 @@ def search_items(
     online: str = "",
     page=1,
     page_size: int = 20,
+    subject: str = "",
+    theme: str = "",
 ) -> Page:
-    """Search current versions. `department` is a department code; `type` an ItemType value;
-    `level` one of city/county/town/village; `online` an OnlineDepth value or "yes" (online-capable).
-    Raises ServiceError naming the parameter for a bad page, type, level or online value."""
+    """Search current versions, best match first (catalog.search). `department` is a department code;
+    `type` an ItemType value; `level` one of city/county/town/village; `online` an OnlineDepth value
+    or "yes" (online-capable); `subject` person (个人办事) or org (法人办事); `theme` a Theme code.
+    Raises ServiceError naming the parameter for a bad page, type, level, online, subject or theme."""
+    return paginate(
+        filtered_items(search=search, department=department, type=type, level=level, online=online,
+                       subject=subject, theme=theme),
+        page,
+        page_size,
+    )
+
+
+def filtered_items(search="", department="", type="", level="", online="", subject="", theme="") -> QuerySet:
+    """The query set behind `search_items` (for callers that slice instead of paginating)."""
     qs = current_versions()
-    search = (search or "").strip()
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(item__code__icontains=search))
+    subject = (subject or "").strip()
+    if subject:
+        if subject not in Audience.values:
+            raise ServiceError(_("服务对象有误"), fields={"subject": _("只能是 person（个人）或 org（法人）：%s") % subject})
+        qs = qs.filter(subject__in=[subject, Subject.BOTH])
+    theme = (theme or "").strip()
+    if theme:
+        found = Theme.objects.filter(code=theme).first()
+        if found is None:
+            raise ServiceError(_("办事主题有误"), fields={"theme": _("未知的办事主题：%s") % theme})
+        qs = qs.filter(finder.theme_filter(found))
     department = (department or "").strip()
     if department:
         qs = qs.filter(Q(item__department__code=department) | Q(item__department__name=department))
@@ -64,8 +98,15 @@ def search_items(
             qs = qs.filter(online_depth=online)
         else:
             raise ServiceError(_("网办深度有误"), fields={"online": _("未知的网办深度：%s") % online})
-    qs = qs.order_by("item__department__order", "item__department__code", "item__code")
-    return paginate(qs, page, page_size)
+    if (search or "").strip():
+        return finder.rank(qs, search)
+    return qs.order_by("item__department__order", "item__department__code", "item__code")
+
+
+def theme_groups() -> list[tuple[str, str, list[Theme]]]:
+    """[(audience, its label, its themes)] for 个人办事 and 法人办事, in order (one query)."""
+    themes = finder.themes()
+    return [(value, label, [t for t in themes if t.audience == value]) for value, label in Audience.choices]
 
 
 def item_guide(code: str) -> ItemVersion:

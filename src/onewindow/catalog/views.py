@@ -16,7 +16,8 @@ from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.pagination import Page, paginate
 
 from . import excel, selectors
-from .models import ItemType, OnlineDepth
+from . import search as finder
+from .models import Audience, ItemType, OnlineDepth
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_TITLES = {"power": _l("权力清单"), "responsibility": _l("责任清单"), "fees": _l("涉企收费清单")}
@@ -32,7 +33,8 @@ def _xlsx_response(workbook, filename: str) -> HttpResponse:
 
 
 def item_search(request):
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "department", "type", "level", "online")}
+    params = {k: request.GET.get(k, "").strip()
+              for k in ("q", "department", "type", "level", "online", "subject", "theme")}
     error = None
     try:
         result = selectors.search_items(
@@ -41,6 +43,8 @@ def item_search(request):
             type=params["type"],
             level=params["level"],
             online=params["online"],
+            subject=params["subject"],
+            theme=params["theme"],
             page=request.GET.get("page") or 1,
         )
     except ServiceError as exc:
@@ -57,6 +61,9 @@ def item_search(request):
         "types": ItemType.choices,
         "levels": LEVEL_CHOICES,
         "depths": OnlineDepth.choices,
+        "audiences": Audience.choices,
+        "themes": finder.themes(params["subject"] if params["subject"] in Audience.values else ""),
+        "switch_query": urlencode({k: v for k, v in params.items() if v and k not in ("subject", "theme", "page")}),
     }
     return render(request, "catalog/item_search.html", context, status=400 if error else 200)
 

@@ -20,6 +20,8 @@ SECRET_KEY = os.environ.get("ONEWINDOW_SECRET_KEY") or "onewindow-dev-only-secre
 # Old keys still accepted for signatures while a rotation settles (docs/operations.md).
 SECRET_KEY_FALLBACKS = [k for k in os.environ.get("ONEWINDOW_SECRET_KEY_FALLBACKS", "").split(",") if k]
 ALLOWED_HOSTS = [h for h in os.environ.get("ONEWINDOW_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+# Base of absolute links (slip QR, SMS, notices); empty: the request's own scheme and host (core/links.py).
+ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "").strip()
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ONEWINDOW_CSRF_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "onewindow.core.links.PublicUrlMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from onewindow.cases.models import Case
+from onewindow.core import links
 
 from .models import Outbox, OutboxChannel
 
@@ -53,6 +54,7 @@ def case_message(case, action: str) -> str:
         "missing": "、".join(i["name"] for i in (notice.items if notice else [])),
         "reason": case.result_reason,
         "approved": case.result == "approve",
+        "link": links.tracking_url(case.number, case.query_code),
     }
     return render_to_string(f"portal/notifications/{action}.txt", context).strip()
 

@@ -2,7 +2,7 @@
 
 import hmac
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +11,7 @@ from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import BundleFiling, Case, CaseEvent, NoticeKind, State, mask_name
 from onewindow.cases.presenters import event_label
 from onewindow.cases.transitions import TRANSITIONS
+from onewindow.catalog import search as catalog_search
 from onewindow.catalog.models import ItemVersion, OnlineDepth
 from onewindow.core.errors import NotFound
 
@@ -21,14 +22,14 @@ NOT_FOUND_MESSAGE = gettext_lazy("未找到该办件，请核对办件编号和�
 
 
 def online_items(search: str = "", limit: int = 50) -> QuerySet:
-    """Current published item versions that can be applied for online."""
+    """Current published item versions that can be applied for online; with `search`, the best matches
+    first (catalog.search)."""
     qs = (ItemVersion.objects.filter(is_current=True, status="published",
                                      online_depth__in=[OnlineDepth.FULL, OnlineDepth.PREREVIEW])
-          .select_related("item__department").order_by("item__code"))
+          .select_related("item__department", "licence_type").order_by("item__code"))
     search = (search or "").strip()
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(item__code__icontains=search)
-                       | Q(item__department__name__icontains=search))
+        qs = catalog_search.rank(qs, search)
     return qs[:limit]
 
 

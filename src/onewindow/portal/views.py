@@ -30,6 +30,7 @@ def home(request):
     context = {
         "figures": catalog_selectors.centre_figures(),
         "departments": catalog_selectors.departments(),
+        "theme_groups": catalog_selectors.theme_groups(),
     }
     return render(request, "portal/home.html", context)
 

@@ -1,8 +1,10 @@
 """Demo service network: divisions, the city centre with halls and windows, sub-centres,
 county centres, town 便民服务中心 and village 代办点 (demo placeholders, see fixtures/README.md).
 
-Idempotent: every write goes through the bulk services, which only touch differences.
-Department windows are created later by accounts.demo (after the catalogue is loaded).
+Creates what is missing and never changes what exists (an administrator's edit to a site, hall or
+window survives `onewindow demo`); `load(reset=True)` brings them back to the demo values. Every
+write goes through the bulk services, which only touch differences. Department windows are created
+later by accounts.demo (after the catalogue is loaded).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime
 from django.db import transaction
 
 from . import services
-from .models import Region, RegionLevel, SiteKind, SiteLevel, WindowKind
+from .models import Hall, Region, RegionLevel, Site, SiteKind, SiteLevel, Window, WindowKind
 
 CITY = "341300"
 CENTRE_CODE = "SZ-CENTRE"
@@ -229,12 +231,21 @@ def hall_and_window_specs(site_specs_: list[dict]) -> tuple[list[dict], list[dic
     return halls, windows
 
 
+def _missing(specs: list[dict], have: set, key) -> list[dict]:
+    return [s for s in specs if key(s) not in have]
+
+
 @transaction.atomic
-def load(stdout=None):
-    result = services.load_regions()
+def load(stdout=None, reset: bool = False):
+    result = services.load_regions(update=reset)
     specs = site_specs()
-    sites = services.sync_sites(specs)
     halls, windows = hall_and_window_specs(specs)
+    if not reset:
+        specs = _missing(specs, set(Site.objects.values_list("code", flat=True)), lambda s: s["code"])
+        halls = _missing(halls, set(Hall.objects.values_list("site__code", "name")), lambda h: (h["site"], h["name"]))
+        windows = _missing(windows, set(Window.objects.values_list("hall__site__code", "hall__name", "number")),
+                           lambda w: (w["site"], w["hall"], w["number"]))
+    sites = services.sync_sites(specs)
     hall_result = services.sync_halls(halls)
     window_result = services.sync_windows(windows)
     if stdout is not None:

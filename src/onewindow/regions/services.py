@@ -90,8 +90,9 @@ def _validate_region_rows(rows: list[dict]) -> None:
 
 
 @transaction.atomic
-def load_regions(path: str | Path | None = None, *, actor: User | None = None) -> SyncResult:
+def load_regions(path: str | Path | None = None, *, actor: User | None = None, update: bool = True) -> SyncResult:
     """Load the division file (default: fixtures/regions-341300.csv) plus the province row.
+    `update=False` only adds missing codes and leaves stored ones as they are.
 
     Idempotent and bulk: new codes are bulk-created (parents first), changed names, levels
     or parents bulk-updated. Raises ServiceError on a malformed file, writing nothing.
@@ -124,7 +125,7 @@ def load_regions(path: str | Path | None = None, *, actor: User | None = None) -
             to_create.append(
                 Region(code=row["code"], name=row["name"], level=row["level"], parent_id=parent_id)
             )
-        elif (current.name, current.level, current.parent_id) != (row["name"], row["level"], parent_id):
+        elif update and (current.name, current.level, current.parent_id) != (row["name"], row["level"], parent_id):
             current.name, current.level, current.parent_id = row["name"], row["level"], parent_id
             to_update.append(current)
         else:

@@ -104,13 +104,16 @@ def test_rerun_creates_nothing_and_keeps_changed_passwords(client, demo):
     assert not client.login(username="citizen1", password="demo12345")
 
 
-def test_rerun_restores_unusable_password_and_scope(client, demo):
+def test_rerun_keeps_an_edited_user_and_reset_restores_it(client, demo):
     agent = User.objects.get(username="agent1")
     agent.set_unusable_password()
     agent.role = "applicant"
     agent.site = None
     agent.save()
     accounts_demo.load()
+    agent.refresh_from_db()
+    assert agent.role == "applicant" and agent.site is None  # an administrator's change stays
+    accounts_demo.load(reset=True)
     agent.refresh_from_db()
     assert agent.role == "agent" and agent.site.code == "BM-341302001"
     assert client.login(username="agent1", password="demo12345")

@@ -73,7 +73,7 @@ def test_second_load_creates_no_new_versions(loaded):
               Fee.objects.count(), Bundle.objects.count(), AuditEntry.objects.count())
     out = io.StringIO()
     changed = demo.load(stdout=out)
-    assert changed == {"departments": 0, "licence_types": 0, "items": 0, "bundles": 0}
+    assert changed == {"departments": 0, "licence_types": 0, "items": 0, "bundles": 0, "vocabulary": 0}
     assert counts == (ServiceItem.objects.count(), ItemVersion.objects.count(), Material.objects.count(),
                       Fee.objects.count(), Bundle.objects.count(), AuditEntry.objects.count())
     assert not ItemVersion.objects.filter(version__gt=1).exists()

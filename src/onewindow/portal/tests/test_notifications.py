@@ -28,7 +28,8 @@ def test_accept_and_conclusion_write_sms_and_email(client, django_capture_on_com
         case_services.perform(case.number, "accept", w.clerk, {})
     sms = Outbox.objects.get(channel="sms", kind="case.accept")
     assert sms.body == (f"【宿州市政务服务中心】您的办件{case.number}已受理，承诺办结期限2026年3月9日，"
-                        f"可凭查询码{case.query_code}查询进度。")
+                        f"查询码{case.query_code}，查询进度：http://127.0.0.1:8000/track/?number={case.number}"
+                        f"&code={case.query_code}")  # filed from a test, not a request: the fallback
     assert sms.case_number == case.number and sms.sent_at is not None
     email = Outbox.objects.get(channel="email", kind="case.accept")
     assert email.to == "zhangsan@example.cn" and email.body == sms.body and case.number in email.subject

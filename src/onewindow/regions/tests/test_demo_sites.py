@@ -85,9 +85,15 @@ def test_demo_is_idempotent(network):
     assert AuditEntry.objects.count() == audits
 
 
-def test_demo_repairs_an_edited_site(network):
+def test_demo_keeps_an_edited_site_and_reset_repairs_it(network):
     Site.objects.filter(code="BM-341302009").update(name="x")
+    Window.objects.filter(hall__site__code="BM-341302009", number="1").update(name="y")
     demo.load()
+    assert Site.objects.get(code="BM-341302009").name == "x"  # an administrator's edit stays
+    Window.objects.filter(hall__site__code="BM-341302009").delete()
+    demo.load()  # … and what is missing comes back
+    assert Window.objects.filter(hall__site__code="BM-341302009").count() == 2
+    demo.load(reset=True)
     assert Site.objects.get(code="BM-341302009").name == "汴河街道便民服务中心"
 
 

@@ -1,9 +1,14 @@
-"""`onewindow demo`: load or refresh the demo data (idempotent).
+"""`onewindow demo [--reset] [--history]`: load the demo data — create what is missing, never change what exists.
 
-Each app that has demo data exposes `<app>.demo.load(stdout)`; they run in dependency order.
+Each app that has demo data exposes `<app>.demo.load(stdout)`; they run in dependency order. An
+administrator's edit to an item, a site or a user survives `onewindow demo`; `--reset` restores the
+demo values (loaders that take `reset`). Cases and ratings of the demo are created once and never
+touched again (a reset does not undo what happened to them). `--history` adds about 90 days of
+generated cases once (core.demo_history).
 """
 
 import importlib
+import inspect
 
 from django.core.management.base import BaseCommand
 
@@ -11,9 +16,16 @@ ORDER = ["workdays", "regions", "catalog", "accounts", "licences", "cases", "age
 
 
 class Command(BaseCommand):
-    help = "Load or refresh the demo data (idempotent)."
+    help = "Load the demo data: create what is missing, never change what exists (--reset: restore demo values)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true",
+                            help="restore the demo values of demo departments, items, sites, users and search words")
+        parser.add_argument("--history", action="store_true",
+                            help="also generate about 90 days of past cases when there are none yet "
+                                 "(ONEWINDOW_DEMO_HISTORY=0 skips it; make run passes this)")
+
+    def handle(self, *args, reset=False, history=False, **options):
         for app in ORDER:
             try:
                 module = importlib.import_module(f"onewindow.{app}.demo")
@@ -22,5 +34,13 @@ class Command(BaseCommand):
                     raise
                 continue
             self.stdout.write(f"demo: {app} …")
-            module.load(stdout=self.stdout)
+            if "reset" in inspect.signature(module.load).parameters:
+                module.load(stdout=self.stdout, reset=reset)
+            else:
+                module.load(stdout=self.stdout)
+        if history:
+            from onewindow.core import demo_history
+
+            self.stdout.write("demo: history …")
+            demo_history.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("demo data ready"))
