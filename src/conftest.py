@@ -16,6 +16,12 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path):
+    """Each test has its own checkpoint file: the database is emptied between tests, and a
+    checkpoint left by one test would (rightly) make the next test's chain look truncated."""
+    settings.AUDIT_CHECKPOINTS = str(tmp_path / "audit-checkpoints.jsonl")
+
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):

@@ -4,10 +4,23 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+from onewindow.core.gate import Refused, loads_strict
 
 from .errors import ServiceError, error_body
+from .schemas import ErrorOut
+
+
+class StrictJSON(Parser):
+    """The body parser: NaN and Infinity refused (the input gate has already checked the text)."""
+
+    def parse_body(self, request):
+        return loads_strict(request.body)
+
 
 api = NinjaAPI(
+    parser=StrictJSON(),
     title="OneWindow 一窗通办 API",
     version="1",
     description="政务服务平台接口。Errors: 4xx with {\"error\": {\"code\", \"message\", \"fields\"}}.",
@@ -29,9 +42,16 @@ def _validation_error(request, exc: ValidationError):
     return api.create_response(request, error_body("invalid", _("请求参数有误"), fields), status=400)
 
 
+@api.exception_handler(Refused)
+def _refused(request, exc: Refused):
+    return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+
+
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(request, error_body("unauthorized", _("需要登录或有效的令牌")), status=401)
+    response = api.create_response(request, error_body("unauthorized", _("需要登录或有效的令牌")), status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="onewindow"'
+    return response
 
 
 @api.exception_handler(Http404)
@@ -65,4 +85,27 @@ def _register_routers():
         api.add_router(prefix, module.router, tags=[app])
 
 
+# What any operation may answer besides its own 2xx, in the error shape: bad input, too large,
+# not JSON, too many requests; with authentication also 401 and 403; with a path parameter 404;
+# a write may conflict (409).
+COMMON_ERRORS = (400, 413, 415, 429)
+
+
+def _document_errors():
+    for router in {r for _prefix, r in api._routers}:
+        for path, path_view in router.path_operations.items():
+            for op in path_view.operations:
+                codes = set(COMMON_ERRORS)
+                if op.auth_callbacks:
+                    codes |= {401, 403}
+                if "{" in path:
+                    codes.add(404)
+                if set(op.methods) & {"POST", "PUT", "PATCH", "DELETE"}:
+                    codes |= {403, 404, 409}
+                for code in sorted(codes):
+                    if code not in op.response_models:
+                        op.response_models[code] = op._create_response_model(ErrorOut)
+
+
 _register_routers()
+_document_errors()

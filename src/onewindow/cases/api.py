@@ -4,14 +4,13 @@ from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Body, Field, Router, Schema
-from ninja.security import django_auth
 
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
 
 from . import selectors, services
 from .presenters import bundle_dict, case_dict
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
 
 
 class ApplicantIn(Schema):

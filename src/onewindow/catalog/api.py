@@ -2,20 +2,12 @@
 
 from ninja import Router, Schema
 
+from onewindow.api.schemas import ErrorOut
+
 from . import selectors
 from .models import ItemVersion
 
 router = Router()
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: dict
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
 
 
 class ItemSummary(Schema):

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "onewindow.core.gate.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,7 +176,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONEWINDOW_LOG_LEVEL", "WARNING")},
+    # Sign-in attempts and audit checkpoints are kept in the log as well (ADR 0171, 0172).
+    "loggers": {"onewindow.audit": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# The audit chain's HMAC key: never stored in the database (default: derived from SECRET_KEY).
+AUDIT_KEY = os.environ.get("ONEWINDOW_AUDIT_KEY", "")
+AUDIT_CHECKPOINTS = os.environ.get("ONEWINDOW_AUDIT_CHECKPOINTS", "") or str(VAR_DIR / "audit" / "checkpoints.jsonl")
 
 # Domain settings
 ONEWINDOW = {

@@ -3,14 +3,13 @@
 from typing import Literal
 
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
 
 from . import services
 from .selectors import rating_dict
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
 
 
 class RatingIn(Schema):

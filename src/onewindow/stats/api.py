@@ -4,16 +4,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from ninja import Router
-from ninja.security import django_auth
 
 from onewindow.accounts.access import api_role
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
 from onewindow.core.errors import ServiceError
 
 from . import selectors
 from .access import STATS_ROLES, check_year, parse_period, resolve_region
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
 
 
 def _args(request):

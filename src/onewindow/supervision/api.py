@@ -4,17 +4,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from ninja import Router
-from ninja.security import django_auth
 
 from onewindow.accounts.access import api_role, can_supervise, request_user
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
 from onewindow.core.errors import ServiceError
 from onewindow.core.pagination import paginate
 
 from . import selectors
 from .models import Level
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
 
 PAGE_SIZE = 20
 API_LEVELS = (Level.YELLOW, Level.RED, Level.ANOMALY)
