@@ -1,7 +1,7 @@
 """Checkpoints of the audit chain's head, kept outside the database.
 
 One JSON line per checkpoint ({"seq", "hash", "at", "mac"}, the mac an HMAC under the audit
-key) appended to ONEWINDOW_AUDIT_CHECKPOINTS (default var/audit/checkpoints.jsonl) and written
+key) appended to checkpoints.jsonl in ONEWINDOW_AUDIT_CHECKPOINT_DIR (default var/audit/) and written
 to the `onewindow.audit` log. `verify` then requires every checkpointed entry to still exist
 with the same hash: a database writer who truncates the chain and re-chains it from an earlier
 point cannot reproduce the hashes the file (and the log) already hold.
@@ -24,7 +24,7 @@ log = logging.getLogger("onewindow.audit")
 
 
 def path() -> Path:
-    return Path(getattr(settings, "AUDIT_CHECKPOINTS", "") or Path(settings.VAR_DIR) / "audit" / "checkpoints.jsonl")
+    return Path(getattr(settings, "ONEWINDOW_AUDIT_CHECKPOINT_DIR", "") or Path(settings.VAR_DIR) / "audit") / "checkpoints.jsonl"
 
 
 def _mac(key: bytes, seq: int, head_hash: str, at: str) -> str:

@@ -50,6 +50,8 @@ def dashboard(request):
         "clerks": selectors.performance(d_from, d_to, group="clerk", region=region),
         "department_choices": Department.objects.order_by("order", "code").values_list("code", "name"),
         "query": request.GET.urlencode(),
+        "chart_labels": {"daily": _("每日收件与办结"), "departments": _("各部门办件量"),
+                         "received": _("收件"), "concluded": _("办结")},
     }
     return render(request, "stats/dashboard.html", context)
 

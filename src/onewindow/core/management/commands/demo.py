@@ -7,6 +7,8 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
+from onewindow.accounts.twofactor import demo_devices
+
 ORDER = ["workdays", "regions", "catalog", "accounts", "licences", "cases", "agency", "ratings"]
 
 
@@ -23,4 +25,5 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"demo: {app} …")
             module.load(stdout=self.stdout)
+        demo_devices(self.stdout)  # the demo's published second factor (accounts.twofactor)
         self.stdout.write(self.style.SUCCESS("demo data ready"))
