@@ -4,7 +4,7 @@ audit chain, the password rule and the staff idle timeout.
 django-axes counts failures per account and per client address (core.clients.client_address) on every
 path that authenticates with a request: the staff and applicant login page (username or mobile
 number, PhoneBackend) and the admin login. From the 5th failure each next attempt waits a
-growing delay (30 s, doubled each time); at the 10th the account or address is locked for 15
+growing delay (15 s, doubled each time); at the 10th the account or address is locked for 15
 minutes. The person is told in Chinese when they may try again.
 """
 
@@ -22,8 +22,9 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 from django.dispatch import receiver
+from django.forms.utils import ErrorDict
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -64,14 +65,11 @@ def retry_at(username: str | None, ip: str):
     address; the later of the two."""
     when = None
     for flt in ([Q(username=username)] if username else []) + [Q(ip_address=ip)]:
-        row = _attempts(username, ip).filter(flt).aggregate(n=Max("failures_since_start"), last=Max("attempt_time"))
-        total = sum(_attempts(username, ip).filter(flt).values_list("failures_since_start", flat=True))
+        row = _attempts(username, ip).filter(flt).aggregate(total=Sum("failures_since_start"), last=Max("attempt_time"))
         if not row["last"]:
             continue
-        if total >= settings.AXES_FAILURE_LIMIT:
-            wait = settings.AXES_COOLOFF_TIME
-        else:
-            wait = _delay(total)
+        total = row["total"] or 0
+        wait = settings.AXES_COOLOFF_TIME if total >= settings.AXES_FAILURE_LIMIT else _delay(total)
         if wait is not None and row["last"] + wait > timezone.now():
             when = max(when, row["last"] + wait) if when else row["last"] + wait
     return when
@@ -106,7 +104,7 @@ def lockout_response(request, response=None, credentials=None):
 
         form = AuthenticationForm(request)
         form.cleaned_data = {}
-        form.errors  # an unbound form's (empty) errors, so that the message can be added
+        form._errors = ErrorDict()  # an unbound form: give it errors so that the message shows
         form.add_error(None, message)
         context = {"form": form, "locked_message": message, "next": request.POST.get("next", "")}
         if request.path.startswith("/admin/"):

@@ -249,9 +249,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "onewindow.core.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "onewindow.accounts.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts while locked neither count nor extend it
 AXES_VERBOSE = False
 SIGNIN_DELAY_AFTER = 5
-SIGNIN_DELAY_SECONDS = 30  # doubled at each failure from the 5th: 30 s, 1, 2, 4, 8 min
+SIGNIN_DELAY_SECONDS = 15  # doubled at each failure from the 5th: 15 s, 30 s, 1, 2, 4 min (all within the 15-minute window)
 # A second factor (TOTP) is required for these roles and offered to every staff member.
 SECOND_FACTOR_ROLES = {"admin", "supervisor"}
 OTP_TOTP_ISSUER = "一窗通办"
