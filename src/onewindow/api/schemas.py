@@ -1,5 +1,7 @@
 """Schemas every operation shares: the contract's error shape."""
 
+from pydantic import ConfigDict
+
 from ninja import Schema
 
 
@@ -13,3 +15,10 @@ class ErrorOut(Schema):
     """{"error": {"code", "message", "fields"}}: every 4xx answer of the API."""
 
     error: ErrorDetail
+
+
+class OpenSchema(Schema):
+    """A typed answer that also carries keys it does not declare (documented as
+    additionalProperties), so that typing an existing answer never drops a field."""
+
+    model_config = ConfigDict(extra="allow")

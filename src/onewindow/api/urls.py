@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.constants import NOT_SET
 from ninja.parser import Parser
 
 from onewindow.core.gate import Refused, loads_strict
@@ -19,7 +20,35 @@ class StrictJSON(Parser):
         return loads_strict(request.body)
 
 
-api = NinjaAPI(
+# The input gate's rule (core.gate) as the contract states it: request text holds no control
+# characters other than tab, newline and carriage return.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+
+
+def _constrain_text(node):
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not ({"pattern", "enum", "format", "const"} & node.keys()):
+            node["pattern"] = TEXT_PATTERN
+        for value in node.values():
+            _constrain_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _constrain_text(value)
+
+
+class OneWindowAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        doc = super().get_openapi_schema(*args, **kwargs)
+        for path in doc.get("paths", {}).values():
+            for op in path.values():
+                _constrain_text(op.get("parameters", []))
+        for name, component in doc.get("components", {}).get("schemas", {}).items():
+            if name.endswith("In"):
+                _constrain_text(component)
+        return doc
+
+
+api = OneWindowAPI(
     parser=StrictJSON(),
     title="OneWindow 一窗通办 API",
     version="1",
@@ -96,7 +125,8 @@ def _document_errors():
         for path, path_view in router.path_operations.items():
             for op in path_view.operations:
                 codes = set(COMMON_ERRORS)
-                if op.auth_callbacks:
+                auth = op.auth_param if op.auth_param is not NOT_SET else router.auth
+                if auth not in (None, NOT_SET):
                     codes |= {401, 403}
                 if "{" in path:
                     codes.add(404)

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from ninja import Router
+from ninja import Router, Schema
 
 from onewindow.accounts.access import api_role, can_supervise, request_user
 from onewindow.api.auth import bearer, session
@@ -19,7 +19,20 @@ PAGE_SIZE = 20
 API_LEVELS = (Level.YELLOW, Level.RED, Level.ANOMALY)
 
 
-@router.get("/alerts")
+class AlertOut(Schema):
+    case: str
+    level: str
+    rule: str
+    since: str
+
+
+class AlertPage(Schema):
+    count: int
+    page: int
+    alerts: list[AlertOut]
+
+
+@router.get("/alerts", response=AlertPage, summary="Open alerts in the supervisor's region")
 @api_role(check=can_supervise, message=_l("仅电子监察员可以访问"))
 def alerts(request, level: str | None = None, page: str | None = None):
     user = request_user(request)
