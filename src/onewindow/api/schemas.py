@@ -1,8 +1,7 @@
 """Schemas every operation shares: the contract's error shape."""
 
-from pydantic import ConfigDict
-
 from ninja import Schema
+from pydantic import ConfigDict
 
 
 class ErrorDetail(Schema):
