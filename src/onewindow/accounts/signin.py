@@ -30,8 +30,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.core.errors import error_body
 from onewindow.core.clients import client_address
+from onewindow.core.errors import error_body
 
 log = logging.getLogger("onewindow.audit")
 

@@ -107,7 +107,7 @@ def test_applicant_sign_in_by_mobile_number_is_throttled_too():
 
 @pytest.mark.django_db
 def test_attempts_are_in_the_audit_chain_with_the_client_address(admin, settings):
-    settings.TRUSTED_PROXIES = ["10.9.9.9"]
+    settings.ONEWINDOW_TRUSTED_PROXIES = "10.9.9.9"
     _login("admin", "wrong", addr="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
     _login("admin", PW, addr="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1")  # untrusted peer: header ignored
