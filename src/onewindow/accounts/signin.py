@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.core.clients import client_address
 from onewindow.core.errors import error_body
+from onewindow.core.text import mask_phone
 
 log = logging.getLogger("onewindow.audit")
 
@@ -123,6 +124,8 @@ def _record(action: str, name: str, request, actor=None) -> None:
 
     ip = client_address(request) if request is not None else ""
     name = str(name or "")[:64]
+    if name.isdigit() and len(name) == 11:  # a mobile number used as the sign-in name
+        name = mask_phone(name)
     record(actor=actor, action=action, obj_type="user", obj_id=name or "-",
            after={"ip": ip, "path": getattr(request, "path", "")[:200]})
     log.info("%s user=%s ip=%s", action, name, ip)

@@ -103,6 +103,9 @@ def test_applicant_sign_in_by_mobile_number_is_throttled_too():
     assert _login("13800000001", PW).status_code == 429
     _age(16)
     assert _signed_in(_login("13800000001", PW))
+    # the mobile number is masked in the audit chain (and the log line)
+    names = set(AuditEntry.objects.filter(action__startswith="signin.").values_list("object_id", flat=True))
+    assert names == {"138****0001", "citizen"}
 
 
 @pytest.mark.django_db
