@@ -246,7 +246,7 @@ AXES_HANDLER = "onewindow.accounts.signin.SignInHandler"
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "onewindow.core.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "onewindow.accounts.signin.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "onewindow.accounts.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts while locked neither count nor extend it
