@@ -19,6 +19,12 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path):
+    """Each test has its own checkpoint file: the database is emptied between tests, and a
+    checkpoint left by one test would (rightly) make the next test's chain look truncated."""
+    settings.ONEWINDOW_AUDIT_CHECKPOINT_DIR = tmp_path / "audit"
+
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
@@ -52,6 +58,27 @@ def _default_language():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_given(request, monkeypatch):
+    """A test client that signs in (login or force_login) as someone who owes a second factor
+    has given it too, so that tests of other journeys see the pages; tests of the second factor
+    itself are marked `real_second_factor`."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test.client import ClientMixin
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        from onewindow.accounts.twofactor import mark_verified, required_for
+
+        if getattr(user, "role", None) and required_for(user):
+            mark_verified(self, user)
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
 """Bearer-token authentication for the API."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+from ninja.utils import check_csrf
 
 from onewindow.accounts.models import ApiToken
+from onewindow.core.errors import Forbidden
 
 
 class BearerToken(HttpBearer):
@@ -30,3 +34,19 @@ class OptionalBearer(BearerToken):
 
 
 bearer = BearerToken()
+
+
+class Session(SessionAuth):
+    """Django's session, for the browser's htmx calls. Anonymous → None without a CSRF check,
+    so that an unauthenticated call of any method is a 401, not a 403 "CSRF check failed";
+    a signed-in session must still carry the CSRF token on unsafe methods."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise Forbidden(_("页面已过期，请刷新后重试"), code="csrf_failed")
+        return request.user
+
+
+session = Session()

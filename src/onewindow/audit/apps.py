@@ -5,3 +5,4 @@ class AuditConfig(AppConfig):
     name = "onewindow.audit"
     label = "audit"
     verbose_name = "操作审计"
+    worker_rounds = {"audit checkpoint": "onewindow.audit.tasks.checkpoint_task"}  # run by `onewindow worker`

@@ -4,14 +4,14 @@ from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Body, Field, Router, Schema
-from ninja.security import django_auth
 
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
+from onewindow.api.schemas import OpenSchema
 
 from . import selectors, services
 from .presenters import bundle_dict, case_dict
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
 
 
 class ApplicantIn(Schema):
@@ -50,6 +50,87 @@ class FiledOut(Schema):
     query_code: str
 
 
+class CaseApplicantOut(Schema):
+    kind: str
+    name: str
+    id: str
+    phone: str
+
+
+class CaseMaterialOut(Schema):
+    code: str
+    name: str
+    required: bool
+    status: str
+    licence_number: str | None
+    note: str
+
+
+class CaseEventOut(OpenSchema):
+    """Also `from`: the state before the event (a Python keyword, so not declared here)."""
+
+    seq: int
+    at: str | None
+    action: str
+    to: str
+    actor: str
+    role: str
+    note: str
+    data: dict | None
+
+
+class CaseOut(OpenSchema):
+    number: str
+    query_code: str
+    item: str
+    item_name: str
+    item_version: int
+    department: str
+    state: str
+    state_label: str
+    channel: str
+    applicant: CaseApplicantOut
+    site: str
+    submitted_at: str | None
+    accepted_on: str | None
+    committed_days: int
+    due_date: str | None
+    due_provisional: bool
+    suspended_workdays: int
+    extended_days: int
+    concluded_on: str | None
+    actual_workdays: int | None
+    result: str | None
+    result_reason: str
+    delivery_method: str | None
+    green_channel: bool
+    bundle: str | None
+    materials: list[CaseMaterialOut]
+    events: list[CaseEventOut] = []
+
+
+class BundlePartOut(Schema):
+    number: str
+    item: str
+    item_name: str
+    department: str
+    state: str
+    state_label: str
+    due_date: str | None
+    workdays_used: int | None
+
+
+class BundleOut(OpenSchema):
+    number: str
+    query_code: str
+    bundle: str
+    name: str
+    done: bool
+    uscc: str | None
+    slowest: str | None
+    cases: list[BundlePartOut]
+
+
 class BundleIn(FilingIn):
     bundle: str = Field(..., max_length=40)
 
@@ -60,13 +141,13 @@ def file_case(request, payload: FileIn):
     return 201, {"number": case.number, "state": case.state, "query_code": case.query_code}
 
 
-@router.post("/bundles", response={201: dict}, summary="File a bundle (一件事)")
+@router.post("/bundles", response={201: BundleOut}, summary="File a bundle (一件事)")
 def file_bundle(request, payload: BundleIn):
     filing = services.file_bundle(bundle=payload.bundle, **payload.filing_args(request))
     return 201, bundle_dict(filing, request.user)
 
 
-@router.get("/bundles/{number}", response=dict, summary="A bundle with each department's progress")
+@router.get("/bundles/{number}", response=BundleOut, summary="A bundle with each department's progress")
 def get_bundle(request, number: str):
     return bundle_dict(selectors.get_bundle_for(request.user, number), request.user)
 
@@ -85,12 +166,12 @@ def bundle_slip_pdf(request, number: str):
     return _pdf(render(filing), f"slip-{filing.number}.pdf")
 
 
-@router.get("/{number}", response=dict, summary="One case with its events")
+@router.get("/{number}", response=CaseOut, summary="One case with its events")
 def get_case(request, number: str):
     return case_dict(selectors.get_case_for(request.user, number), with_events=True)
 
 
-@router.post("/{number}/actions/{action}", response=dict, summary="Run a state-machine action")
+@router.post("/{number}/actions/{action}", response=CaseOut, summary="Run a state-machine action")
 def act(request, number: str, action: str, payload: Body[dict | None] = None):
     case = services.perform(number, action, request.user, payload or {})
     return case_dict(case, with_events=True)

@@ -13,6 +13,7 @@ from onewindow.audit.services import record
 from onewindow.catalog.models import Bundle, ItemVersion
 from onewindow.catalog.selectors import current_versions
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.core.text import check_data, strip_invisible, text_problem
 from onewindow.licences import services as licences
 from onewindow.licences.identifiers import validate_id_number, validate_uscc
 from onewindow.licences.models import EnterpriseType
@@ -39,8 +40,8 @@ def _validate_applicant(applicant: dict) -> dict:
     if not isinstance(applicant, dict):
         raise ServiceError(_("申请人信息缺失"), fields={"applicant": _("必填")})
     kind = applicant.get("kind")
-    name = (applicant.get("name") or "").strip()
-    phone = (applicant.get("phone") or "").strip()
+    name = strip_invisible(str(applicant.get("name") or ""))
+    phone = str(applicant.get("phone") or "").strip()
     fields = {}
     if kind not in ApplicantKind.values:
         fields["applicant.kind"] = _("应为 person（自然人）或 org（法人）")
@@ -48,6 +49,8 @@ def _validate_applicant(applicant: dict) -> dict:
         fields["applicant.name"] = _("申请人名称必填")
     elif len(name) > 100:
         fields["applicant.name"] = _("申请人名称过长")
+    elif text_problem(name):
+        fields["applicant.name"] = text_problem(name)
     if phone and not PHONE_RE.match(phone):
         fields["applicant.phone"] = _("联系电话格式不正确")
     if fields:
@@ -211,6 +214,7 @@ def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] 
     _check_channel(actor, channel)
     if channel == Channel.AGENCY and not (authorisation or "").strip():
         raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})
+    data = check_data(data)
     version = _resolve_version(item)
     person = _validate_applicant(applicant)
     _check_self_filing(actor, person)
@@ -301,6 +305,7 @@ def file_bundle(*, bundle: str, applicant: dict, channel: str, materials: list[s
     b = Bundle.objects.filter(code=bundle).select_related("lead_department").first()
     if b is None:
         raise NotFound(_("一件事 %(bundle)s 不存在") % {"bundle": bundle}, fields={"bundle": _("未知编码")})
+    data = check_data(data)
     person = _validate_applicant(applicant)
     _check_self_filing(actor, person)
     shared = bundle_materials(b)

@@ -2,21 +2,13 @@
 
 from ninja import Router, Schema
 
+from onewindow.api.schemas import ErrorOut
+
 from . import search as finder
 from . import selectors
 from .models import ItemVersion
 
 router = Router()
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: dict
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
 
 
 class ItemSummary(Schema):

@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 
 from onewindow.cases.models import Case
 from onewindow.core import links
+from onewindow.core.text import mask_phone
 
 from .models import Outbox, OutboxChannel
 
@@ -29,7 +30,7 @@ class OutboxSender:
     def send(self, channel: str, to: str, subject: str, body: str, *, kind: str = "", case_number: str = "") -> Outbox:
         msg = Outbox.objects.create(channel=channel, to=to, subject=subject[:200], body=body, kind=kind,
                                     case_number=case_number)
-        log.warning("[%s → %s] %s", channel, to, body)
+        log.warning("[%s → %s] %s", channel, mask_phone(to) if channel == OutboxChannel.SMS else to, body)
         msg.sent_at = timezone.now()
         msg.save(update_fields=["sent_at"])
         return msg

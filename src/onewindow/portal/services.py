@@ -24,6 +24,7 @@ from onewindow.audit.services import record
 from onewindow.cases import services as case_services
 from onewindow.catalog.models import ItemVersion, OnlineDepth
 from onewindow.core.errors import Forbidden, ServiceError
+from onewindow.core.text import clean_name
 from onewindow.licences.identifiers import validate_id_number, validate_uscc
 
 from .models import SmsCode, Upload
@@ -162,12 +163,7 @@ def _register(*, kind, phone, password, code, name, ident_field, ident, email, l
 
 
 def _name(value, label, field="name", max_len=100) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ServiceError(_("%(label)s必填") % {"label": label}, fields={field: _("必填")})
-    if len(value) > max_len:
-        raise ServiceError(_("%(label)s过长") % {"label": label}, fields={field: _("不超过 %(max_len)s 字") % {"max_len": max_len}})
-    return value
+    return clean_name(value, field, label, max_len)
 
 
 def register_person(*, phone: str, password: str, code: str, name: str, id_number: str, email: str = ""):

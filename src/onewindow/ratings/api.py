@@ -3,14 +3,30 @@
 from typing import Literal
 
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
 
 from . import services
 from .selectors import rating_dict
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
+
+
+class RectificationOut(Schema):
+    id: int
+    status: str
+    due_date: str
+
+
+class RatingOut(Schema):
+    case: str
+    level: int
+    label: str
+    channel: str
+    dimensions: dict[str, int] | None
+    comment: str
+    rated_at: str
+    rectification: RectificationOut | None
 
 
 class RatingIn(Schema):
@@ -20,7 +36,7 @@ class RatingIn(Schema):
     channel: Literal["online", "window"] | None = None
 
 
-@router.post("/{number}/rating", response={201: dict}, summary="好差评：申请人评价已办结的办件",
+@router.post("/{number}/rating", response={201: RatingOut}, summary="好差评：申请人评价已办结的办件",
              operation_id="rate_case")
 def rate(request, number: str, payload: RatingIn):
     rating = services.rate_case(number, request.auth, payload.level, payload.dimensions, payload.comment,

@@ -3,18 +3,55 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from ninja import Router
-from ninja.security import django_auth
+from ninja import Router, Schema
 
 from onewindow.accounts.access import api_role
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
+from onewindow.api.schemas import OpenSchema
 from onewindow.core.errors import ServiceError
 from onewindow.queue.stats import summary_keys as hall_summary
 
 from . import rollup, scoring, selectors
 from .access import STATS_ROLES, check_year, parse_period, resolve_region
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
+
+
+class SummaryOut(OpenSchema):
+    """The contract's figures; the other figures of docs/metrics.md come along undeclared."""
+
+    received: int
+    accepted: int
+    concluded: int
+    completion_rate: float | None
+    on_time_rate: float | None
+    avg_committed_days: float | None
+    avg_actual_days: float | None
+    satisfaction_rate: float | None
+
+
+class DayOut(Schema):
+    date: str
+    received: int
+    concluded: int
+
+
+class DailyOut(Schema):
+    days: list[DayOut]
+
+
+class RankingRowOut(OpenSchema):
+    id: int | str | None
+    name: str | None
+    volume: int
+    concluded: int
+
+
+class RankingOut(Schema):
+    month: str
+    group: str
+    weights: dict[str, float]
+    rows: list[RankingRowOut]
 
 
 def _args(request):
@@ -27,7 +64,7 @@ def _args(request):
 READERS_ONLY = _l("仅电子监察员和中心管理员可查看统计")
 
 
-@router.get("/summary", summary="统计汇总 (from, to, region, department, item)")
+@router.get("/summary", response=SummaryOut, summary="统计汇总 (from, to, region, department, item)")
 @api_role(*STATS_ROLES, message=READERS_ONLY)
 def summary(request):
     """Query: from, to (YYYY-MM-DD, default: this month), region, department (code or id), item (code).
@@ -40,7 +77,7 @@ def summary(request):
     return {**data, **hall_summary(d_from, d_to, region)}  # the hall's queue_* keys (onewindow.queue.stats)
 
 
-@router.get("/daily", summary="每日收件与办结")
+@router.get("/daily", response=DailyOut, summary="每日收件与办结")
 @api_role(*STATS_ROLES, message=READERS_ONLY)
 def daily(request):
     d_from, d_to, region = _args(request)
@@ -48,7 +85,7 @@ def daily(request):
                                     item=request.GET.get("item") or None)}
 
 
-@router.get("/ranking", summary="绩效排名 (month=YYYY-MM, group=department|window|clerk)")
+@router.get("/ranking", response=RankingOut, summary="绩效排名 (month=YYYY-MM, group=department|window|clerk)")
 @api_role(*STATS_ROLES, message=READERS_ONLY)
 def ranking(request):
     region = resolve_region(request.auth, request.GET.get("region"))

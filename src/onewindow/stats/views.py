@@ -52,6 +52,8 @@ def dashboard(request):
         "department_choices": Department.objects.order_by("order", "code").values_list("code", "name"),
         "query": request.GET.urlencode(),
         "hall": hall_summary(d_from, d_to, region),  # the hall's figures (onewindow.queue.stats)
+        "chart_labels": {"daily": _("每日收件与办结"), "departments": _("各部门办件量"),
+                         "received": _("收件"), "concluded": _("办结")},
     }
     return render(request, "stats/dashboard.html", context)
 

@@ -3,24 +3,36 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from ninja import Router
-from ninja.security import django_auth
+from ninja import Router, Schema
 
 from onewindow.accounts.access import api_role, can_supervise, request_user
-from onewindow.api.auth import bearer
+from onewindow.api.auth import bearer, session
 from onewindow.core.errors import ServiceError
 from onewindow.core.pagination import paginate
 
 from . import selectors
 from .models import Level
 
-router = Router(auth=[bearer, django_auth])
+router = Router(auth=[bearer, session])
 
 PAGE_SIZE = 20
 API_LEVELS = (Level.YELLOW, Level.RED, Level.ANOMALY)
 
 
-@router.get("/alerts")
+class AlertOut(Schema):
+    case: str
+    level: str
+    rule: str
+    since: str
+
+
+class AlertPage(Schema):
+    count: int
+    page: int
+    alerts: list[AlertOut]
+
+
+@router.get("/alerts", response=AlertPage, summary="Open alerts in the supervisor's region")
 @api_role(check=can_supervise, message=_l("仅电子监察员可以访问"))
 def alerts(request, level: str | None = None, page: str | None = None):
     user = request_user(request)

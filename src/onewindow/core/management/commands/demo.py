@@ -12,6 +12,8 @@ import inspect
 
 from django.core.management.base import BaseCommand
 
+from onewindow.accounts.twofactor import demo_devices
+
 ORDER = ["workdays", "regions", "catalog", "accounts", "licences", "cases", "agency", "ratings", "queue"]
 
 
@@ -43,4 +45,5 @@ class Command(BaseCommand):
 
             self.stdout.write("demo: history …")
             demo_history.load(stdout=self.stdout)
+        demo_devices(self.stdout)  # the demo's published second factor (accounts.twofactor)
         self.stdout.write(self.style.SUCCESS("demo data ready"))

@@ -1,0 +1,23 @@
+"""Schemas every operation shares: the contract's error shape."""
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, str]
+
+
+class ErrorOut(Schema):
+    """{"error": {"code", "message", "fields"}}: every 4xx answer of the API."""
+
+    error: ErrorDetail
+
+
+class OpenSchema(Schema):
+    """A typed answer that also carries keys it does not declare (documented as
+    additionalProperties), so that typing an existing answer never drops a field."""
+
+    model_config = ConfigDict(extra="allow")
