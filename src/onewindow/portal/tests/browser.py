@@ -8,7 +8,7 @@ fail with a message saying what to install — it is never skipped.
 import shutil
 from pathlib import Path
 
-from onewindow.core.testing.browser import chromium, login  # noqa: F401 - re-exported for the journey
+from onewindow.core.testing.browser import PASSWORD, chromium, login  # noqa: F401 - re-exported for the journeys
 
 VIEWPORT = {"width": 1280, "height": 800}
 REPO_ROOT = Path(__file__).resolve().parents[4]
