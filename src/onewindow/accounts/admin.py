@@ -99,3 +99,36 @@ class TaskResultAdmin(ScopedAdminMixin, DBTaskResultAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Sign-in protection (django-axes) and second factors (django-otp): read-only here, for the administrator
+# only, like every other admin (accounts.access). Unlock an account with `onewindow axes_reset_username
+# USER`; a lost authenticator is re-enrolled by its owner after the administrator runs
+# `onewindow shell` (docs/operations.md). Writes here would bypass the audit chain.
+def _read_only(model, base):
+    admin.site.unregister(model)
+
+    class ReadOnly(ScopedAdminMixin, base):
+        def has_add_permission(self, request, obj=None):
+            return False
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+        def has_delete_permission(self, request, obj=None):
+            return False
+
+    ReadOnly.__name__ = f"{model.__name__}ReadOnlyAdmin"
+    admin.site.register(model, ReadOnly)
+
+
+def _protect_sign_in_admins():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice):
+        if model in admin.site._registry:
+            _read_only(model, type(admin.site._registry[model]))
+
+
+_protect_sign_in_admins()

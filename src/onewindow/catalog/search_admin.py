@@ -2,13 +2,15 @@
 
 from django.contrib import admin, messages
 
+from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 from onewindow.core.errors import ServiceError
 
 from . import vocabulary
 from .models import Synonym, Theme
 
 
-class _VocabularyAdmin(admin.ModelAdmin):
+class _VocabularyAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             saved, _ = self._save(request, obj, form)

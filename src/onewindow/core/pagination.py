@@ -61,7 +61,7 @@ def paginate(qs, page, page_size: int = 20) -> Page:
         raise ServiceError(_("每页条数有误"), fields={"page_size": _("每页条数必须是整数")}) from None
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ServiceError(_("每页条数有误"), fields={"page_size": _("每页条数应在 1 到 %d 之间") % MAX_PAGE_SIZE})
-    count = qs.count()
+    count = len(qs) if isinstance(qs, list) else qs.count()  # a ranked list (catalog.search) or a queryset
     start = (number - 1) * size
     rows = list(qs[start : start + size]) if start < count else []
     return Page(count=count, page=number, page_size=size, rows=rows)

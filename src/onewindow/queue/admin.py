@@ -3,22 +3,25 @@ Tickets, their events and appointments are read-only here: they change only thro
 
 from django.contrib import admin
 
+from onewindow.accounts.access import ScopedModelAdmin, ScopedTabularInline
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
+
 from .models import Appointment, HallSettings, Queue, QueueSession, Ticket, TicketEvent, WindowQueue
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(ScopedTabularInline):
     model = QueueSession
     extra = 0
 
 
-class WindowQueueInline(admin.TabularInline):
+class WindowQueueInline(ScopedTabularInline):
     model = WindowQueue
     extra = 0
     autocomplete_fields = ["window"]
 
 
 @admin.register(Queue)
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["site", "prefix", "code", "name", "daily_cap", "slot_capacity", "active"]
     list_filter = ["active", "site__level"]
     search_fields = ["code", "name", "site__name"]
@@ -27,12 +30,12 @@ class QueueAdmin(admin.ModelAdmin):
 
 
 @admin.register(HallSettings)
-class HallSettingsAdmin(admin.ModelAdmin):
+class HallSettingsAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["site", "wait_limit_minutes", "booking_horizon_days", "booking_min_hours", "slot_minutes"]
     autocomplete_fields = ["site"]
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ScopedModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -43,7 +46,7 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ScopedTabularInline):
     model = TicketEvent
     extra = 0
     can_delete = False
