@@ -55,6 +55,8 @@ def _register_routers():
         ("portal", "/track"),
         ("supervision", "/supervision"),
         ("stats", "/stats"),
+        ("intake", "/cases"),  # the 承诺书 PDF, its signed scan, the intermediary a case engaged
+        ("intermediaries", "/intermediaries"),
     ]:
         try:
             module = importlib.import_module(f"onewindow.{app}.api")

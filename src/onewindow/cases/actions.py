@@ -14,6 +14,7 @@ from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
+from . import intake_modes
 from .models import (
     Case,
     DeliveryMethod,
@@ -79,7 +80,10 @@ def _perform_locked(number, action, actor, payload) -> Case:
     from_state = case.state
     handler = HANDLERS[action]
     note, data = handler(case, actor, payload)
-    if t.target == PREVIOUS:
+    branch = dict(t.branches).get(data.get("outcome")) if t.branches else None
+    if branch:
+        case.state = branch
+    elif t.target == PREVIOUS:
         case.state, case.state_before_suspension = case.state_before_suspension or State.ACCEPTED, ""
     elif t.target != SAME:
         case.state = t.target
@@ -174,7 +178,9 @@ def _supplement(case, actor, payload):
 def _accept(case, actor, payload):
     if case.site_id != actor.site_id:
         raise Forbidden(_("只能受理本场所的办件"))
-    lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
+    waived, deferral = intake_modes.accept_waivers(case, payload)
+    lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)
+               and m.code not in waived]
     if lacking:
         raise Conflict(
             _("材料不齐全，请出具一次性告知书：%(materials)s") % {"materials": _("、").join(m.name for m in lacking)},
@@ -188,7 +194,7 @@ def _accept(case, actor, payload):
     case.due_date, case.due_provisional = due, provisional
     case.clerk = actor
     case.window = actor.window or case.window
-    return "", {"due_date": due.isoformat(), "provisional": provisional}
+    return "", {"due_date": due.isoformat(), "provisional": provisional, **intake_modes.after_accept(case, today, deferral)}
 
 
 def _reject(case, actor, payload):
@@ -216,6 +222,7 @@ def _decide(case, actor, payload):
         raise Conflict(_("该事项须先经审核再作决定"), code="review_required",
                        fields={"state": case.state, "allowed_actions": allowed_actions(case.state)})
     _require_department(case, actor)
+    intake_modes.check_decidable(case)
     result = payload.get("result")
     if result not in Result.values:
         raise ServiceError(_("请选择办理结果"), fields={"result": _("应为 approve 或 deny")})
@@ -228,6 +235,7 @@ def _decide(case, actor, payload):
     data = {"result": result, "actual_workdays": case.actual_workdays}
     if result == Result.APPROVE:
         data.update(_issue_results(case, actor))
+    data.update(intake_modes.after_decision(case, today))
     return reason, data
 
 
@@ -312,11 +320,11 @@ def _extend(case, actor, payload):
 def _deliver(case, actor, payload):
     method = payload.get("method")
     if method not in DeliveryMethod.values:
-        raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
+        raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail、electronic 或 post")})
     if case.site_id != actor.site_id:
         raise Forbidden(_("只能送达本场所的办件"))
     case.delivered_at, case.delivery_method = timezone.now(), method
-    return "", {"method": method}
+    return "", {"method": method, **intake_modes.delivery_details(case, method, payload, case.delivered_at)}
 
 
 def _withdraw(case, actor, payload):
@@ -336,4 +344,5 @@ HANDLERS = {
     "extend": _extend,
     "deliver": _deliver,
     "withdraw": _withdraw,
+    **intake_modes.HANDLERS,
 }

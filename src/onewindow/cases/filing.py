@@ -15,7 +15,7 @@ from onewindow.catalog.selectors import current_versions
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
 from onewindow.regions.models import Site, SiteKind, SiteLevel
 
-from . import numbering
+from . import intake_modes, numbering
 from .models import (
     ApplicantKind,
     BundleFiling,
@@ -185,17 +185,23 @@ def _create_case(*, version, applicant, channel, materials, actor, site, data, a
 @transaction.atomic
 def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] | None = None, actor,
               site: Site | None = None, data: dict | None = None, authorisation: str = "",
-              green_channel: bool = False) -> Case:
-    """File one application (一号申请). Bad input raises before anything is written."""
+              green_channel: bool = False, commitment: bool = False, delivery: dict | None = None) -> Case:
+    """File one application (一号申请). Bad input raises before anything is written.
+
+    `commitment` files under 告知承诺制 (the item must allow it); `delivery` is the result delivery the
+    applicant chooses ({"method", "address", …}; see cases.intake_modes)."""
     _check_channel(actor, channel)
     if channel == Channel.AGENCY and not (authorisation or "").strip():
         raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})
     version = _resolve_version(item)
     person = _validate_applicant(applicant)
     _check_self_filing(actor, person)
+    intake_modes.check_filing(version, person["id"], commitment=commitment, delivery=delivery)
     recv = _receiving_site(actor, channel, version, site)
-    return _create_case(version=version, applicant=person, channel=channel, materials=materials or [],
+    case = _create_case(version=version, applicant=person, channel=channel, materials=materials or [],
                         actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=green_channel)
+    intake_modes.on_filed(case, version, commitment=commitment, delivery=delivery)
+    return case
 
 
 def bundle_materials(bundle: Bundle) -> list[dict]:

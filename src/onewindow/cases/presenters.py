@@ -61,6 +61,9 @@ def case_dict(case: Case, *, with_events: bool = False) -> dict:
             for m in case.materials.all()
         ],
     }
+    from .intake_modes import case_extras
+
+    out.update(case_extras(case))
     if with_events:
         out["events"] = [
             {"seq": e.seq, "at": _iso(e.at), "action": e.action, "from": e.from_state, "to": e.to_state,

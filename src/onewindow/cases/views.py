@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound, ServiceError
 
+from . import intake_modes
 from . import page_selectors as ps
 from . import services
 from .filing import ENTERPRISE_FIELDS
@@ -165,7 +166,8 @@ def desk(request):
 
 
 def _visible_actions(case, user) -> list[str]:
-    return [a for a in allowed_actions(case.state) if user.role in TRANSITIONS[a].roles]
+    return [a for a in allowed_actions(case.state) if user.role in TRANSITIONS[a].roles
+            and intake_modes.applicable(case, a)]
 
 
 def _case_context(request, case, bound=None):
@@ -188,6 +190,7 @@ def _case_context(request, case, bound=None):
         "lacking": [m for m in parts["materials"] if m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)],
         "has_slip": case.accepted_on is not None,
         "has_notice": bool(parts["notices"]),
+        "intake": intake_modes.page_context(case),
     }
 
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "onewindow.supervision",
     "onewindow.ratings",
     "onewindow.stats",
+    "onewindow.intake",
+    "onewindow.intermediaries",
     "onewindow.api",
 ]
 
