@@ -24,6 +24,7 @@ from onewindow.intake.models import (
     PostalState,
     VerificationState,
 )
+from onewindow.regions.selectors import region_prefix
 from onewindow.workdays.selectors import add_workdays
 
 from .models import DeliveryMethod, MaterialStatus, Result
@@ -165,17 +166,6 @@ def _has(case, relation: str) -> bool:
     except ObjectDoesNotExist:  # the one-to-one's RelatedObjectDoesNotExist
         return False
     return True
-
-
-def region_prefix(code: str) -> str:
-    """The significant digits of a 6-digit division code: 341300 → 3413, 340000 → 34 (a town's
-    9 digits stay as they are)."""
-    code = code or ""
-    if len(code) != 6:
-        return code
-    while code.endswith("00") and len(code) > 2:
-        code = code[:-2]
-    return code
 
 
 def received_elsewhere(case) -> bool:

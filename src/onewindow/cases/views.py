@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound, ServiceError
 
-from . import intake_modes
+from . import intake_modes, services
 from . import page_selectors as ps
-from . import services
 from .filing import ENTERPRISE_FIELDS
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
 from .models import MaterialStatus, State

@@ -10,6 +10,7 @@ from onewindow.core.errors import ServiceError
 
 from . import selectors
 from .access import check_reader, check_year, parse_period, resolve_region
+from .intake_modes import intake_summary
 
 router = Router(auth=[bearer, django_auth])
 
@@ -28,8 +29,10 @@ def summary(request):
     Returns received, accepted, concluded, completion_rate, on_time_rate, avg_committed_days,
     avg_actual_days, satisfaction_rate and more (docs/metrics.md)."""
     d_from, d_to, region = _args(request)
-    return selectors.summary(d_from, d_to, region=region, department=request.GET.get("department") or None,
-                             item=request.GET.get("item") or None)
+    scope = {"region": region, "department": request.GET.get("department") or None, "item": request.GET.get("item") or None}
+    out = selectors.summary(d_from, d_to, **scope)
+    out.update(intake_summary(d_from, d_to, **scope))  # 容缺, 告知承诺, 收受分离 (stats.intake_modes)
+    return out
 
 
 @router.get("/daily", summary="每日收件与办结")
