@@ -401,3 +401,14 @@ def page_context(case) -> dict:
         deferrable = [m for m in case.materials.all() if m.code in codes and m.status in LACKING]
     label = VerificationState(extras["verification"]["state"]).label if extras["verification"] else ""
     return {**extras, "deferrable": deferrable, "listed_until": listed_until(case.applicant_id), "verification_label": label}
+
+
+def public_delivery(case) -> dict | None:
+    """What /track/ shows of a postal delivery: courier, waybill, status and times (no address)."""
+    postal = Postal.objects.filter(case=case).first()
+    if postal is None:
+        return None
+    return {"courier": postal.courier, "waybill": postal.waybill, "status": postal.state,
+            "status_label": str(postal.get_state_display()),
+            "sent_at": timezone.localtime(postal.sent_at).isoformat() if postal.sent_at else None,
+            "received_at": timezone.localtime(postal.received_at).isoformat() if postal.received_at else None}

@@ -79,6 +79,12 @@ def _code_matches(stored: str, given: str) -> bool:
     return hmac.compare_digest((stored or "").upper().encode(), (given or "").strip().upper().encode())
 
 
+def public_delivery(case):
+    from onewindow.cases.intake_modes import public_delivery as postal
+
+    return postal(case)
+
+
 def track(number: str, code: str) -> dict:
     """Public progress of a case or a bundle filing. Unknown number or wrong code: the same NotFound."""
     number = (number or "").strip()
@@ -99,6 +105,7 @@ def track(number: str, code: str) -> dict:
             "concluded_on": _date(case.concluded_on),
             "steps": public_steps(case),
             "cases": [],
+            "delivery": public_delivery(case),
         }
     filing = (BundleFiling.objects.select_related("bundle").filter(number=number).first()
               if number and case is None else None)

@@ -26,7 +26,7 @@ def _share(part: int, whole: int) -> float | None:
 def intake_summary(date_from, date_to, region=None, department=None, item=None) -> dict:
     base = Case.objects.filter(_department_filter(department) & _item_filter(item))
     received_here = Q(region_code__startswith=region_prefix(str(region))) if region else Q()
-    handled_here = Q(department__region_id__startswith=region_prefix(str(region))) if region else Q()
+    handled_here = Q(department__region__code__startswith=region_prefix(str(region))) if region else Q()
     accepted = Q(accepted_on__gte=date_from, accepted_on__lte=date_to)
     concluded = Q(concluded_on__gte=date_from, concluded_on__lte=date_to)
     deferral = Q(deferral__isnull=False)
