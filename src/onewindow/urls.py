@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("onewindow.accounts.urls")),
     path("network/", include("onewindow.regions.urls")),
+    path("", include("onewindow.intermediaries.urls")),  # /lists/intermediaries/ before the lists' <kind>.xlsx
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
     path("stats/", include("onewindow.stats.urls")),

@@ -76,6 +76,10 @@ ITEM_COLUMNS = [
     ("追责情形", "accountability", "text"),
     ("办理地点", "where_to_go", "text"),
     ("咨询电话", "consult_phone", "text"),
+    ("容缺补正时限", "makeup_days", "int"),
+    ("实行告知承诺制", "commitment_allowed", "bool"),
+    ("告知承诺书文本", "commitment_text", "text"),
+    ("承诺核查时限", "verification_days", "int"),
 ]
 ITEM_REQUIRED = ["事项编码", "事项名称", "实施部门编码", "事项类型", "法定办结时限", "承诺办结时限"]
 
@@ -89,6 +93,8 @@ MATERIAL_COLUMNS = [
     ("来源", "source", "source"),
     ("可替代证照", "licence_type", "text"),
     ("说明", "note", "text"),
+    ("可容缺", "deferrable", "bool"),
+    ("可承诺替代", "by_commitment", "bool"),
 ]
 MATERIAL_REQUIRED = ["事项编码", "材料编码", "材料名称"]
 
@@ -225,7 +231,8 @@ def export_catalogue(versions) -> Workbook:
             _put_row(
                 mat_ws,
                 [data["code"], m["code"], m["name"], yes_no[m["required"]], forms.get(m["form"], m["form"]),
-                 m["copies"], sources.get(m["source"], m["source"]), m["licence_type"], m["note"]],
+                 m["copies"], sources.get(m["source"], m["source"]), m["licence_type"], m["note"],
+                 yes_no[m["deferrable"]], yes_no[m["by_commitment"]]],
             )
         for f in data["fees"]:
             _put_row(fee_ws, [data["code"], f["name"], f["standard"], f["basis"], yes_no[f["enterprise_related"]]])
@@ -489,6 +496,8 @@ def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:
             "source": check.choice(row.get("来源"), "来源", sources, "来源渠道", default=MaterialSource.APPLICANT.value),
             "licence_type": check.text(row.get("可替代证照"), "可替代证照"),
             "note": check.text(row.get("说明"), "说明"),
+            "deferrable": check.boolean(row.get("可容缺"), "可容缺", default=False),
+            "by_commitment": check.boolean(row.get("可承诺替代"), "可承诺替代", default=False),
         }
         if m["licence_type"] and m["licence_type"] not in licence_types:
             check.fail("可替代证照", f"证照类型编码“{m['licence_type']}”不存在")

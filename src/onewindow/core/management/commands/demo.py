@@ -7,7 +7,7 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
-ORDER = ["workdays", "regions", "catalog", "accounts", "licences", "cases", "agency", "ratings"]
+ORDER = ["workdays", "regions", "catalog", "intermediaries", "accounts", "licences", "cases", "agency", "ratings"]
 
 
 class Command(BaseCommand):
