@@ -356,6 +356,7 @@ def case_extras(case) -> dict:
         },
         "commitment": commitment is not None,
         "commitment_materials": commitment.materials if commitment else [],
+        "material_names": {m.code: m.name for m in case.materials.all()},
         "verification": None,
         "delivery": None,
         "receiving_site": {"code": case.site.code, "name": case.site.name, "region": case.site.region_id},
@@ -400,6 +401,9 @@ def page_context(case) -> dict:
         codes = set(case.item_version.materials.filter(deferrable=True).values_list("code", flat=True))
         deferrable = [m for m in case.materials.all() if m.code in codes and m.status in LACKING]
     label = VerificationState(extras["verification"]["state"]).label if extras["verification"] else ""
+    names = extras["material_names"]
+    extras["deferred_named"] = [(c, names.get(c, c)) for c in extras["deferred"]]
+    extras["commitment_named"] = [names.get(c, c) for c in extras["commitment_materials"]]
     return {**extras, "deferrable": deferrable, "listed_until": listed_until(case.applicant_id), "verification_label": label}
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
-from onewindow.cases.intake_modes import case_extras
+from onewindow.cases.intake_modes import page_context
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
@@ -124,7 +124,7 @@ def case_detail(request, number, error=None, status=200):
         "can_rate": rating is None and case.state in DONE_STATES,
         "error": error,
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
-        "intake": case_extras(case),
+        "intake": page_context(case),
     }
     return render(request, "portal/case.html", context, status=status)
 
