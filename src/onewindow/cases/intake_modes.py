@@ -416,3 +416,12 @@ def public_delivery(case) -> dict | None:
             "status_label": str(postal.get_state_display()),
             "sent_at": timezone.localtime(postal.sent_at).isoformat() if postal.sent_at else None,
             "received_at": timezone.localtime(postal.received_at).isoformat() if postal.received_at else None}
+
+
+def filing_choices(post) -> dict:
+    """The intake choices of a filing form (window workbench, online hall): commitment and delivery."""
+    method = (post.get("delivery_method") or "").strip()
+    delivery = None
+    if method:
+        delivery = {"method": method, "address": (post.get("delivery_address") or "").strip()}
+    return {"commitment": bool(post.get("commitment")), "delivery": delivery}

@@ -101,7 +101,7 @@ def window(request):
     try:
         if version is not None:
             case = services.file_case(item=version.item.code, applicant=form.applicant(), channel="window",
-                                      materials=provided, actor=request.user)
+                                      materials=provided, actor=request.user, **intake_modes.filing_choices(request.POST))
         else:
             data = None
             if bundle.issues_uscc:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
-from onewindow.cases.intake_modes import page_context
+from onewindow.cases.intake_modes import filing_choices, page_context
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
@@ -83,7 +83,8 @@ def apply(request, code):
     if request.method == "POST":
         try:
             case = services.apply_online(user=user, item=code, files=_files(request, [m.code for m in materials]),
-                                         phone=phone, data={"note": request.POST.get("note", "")[:500]})
+                                         phone=phone, data={"note": request.POST.get("note", "")[:500]},
+                                         **filing_choices(request.POST))
         except ServiceError as exc:
             error = exc
         else:
