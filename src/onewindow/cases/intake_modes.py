@@ -13,7 +13,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import Role
 from onewindow.core.errors import Conflict, Forbidden, ServiceError
 from onewindow.intake.models import (
     BrokenCommitment,
@@ -134,7 +133,7 @@ def accept_waivers(case, payload) -> tuple[set[str], dict]:
     """The materials the acceptance may go without: those replaced by a commitment, and those
     deferred (容缺) in this request. Validated here; written by `after_accept`."""
     waived: set[str] = set()
-    commitment = case.commitment if _has(case, "commitment") else None
+    commitment = case.commitment if has_record(case, "commitment") else None
     if commitment is not None:
         waived |= set(commitment.materials)
     deferred = payload.get("deferred")
@@ -160,7 +159,7 @@ def accept_waivers(case, payload) -> tuple[set[str], dict]:
     return waived | set(codes), {"deferred": codes, "commitment": text}
 
 
-def _has(case, relation: str) -> bool:
+def has_record(case, relation: str) -> bool:
     try:
         getattr(case, relation)
     except ObjectDoesNotExist:  # the one-to-one's RelatedObjectDoesNotExist
@@ -186,7 +185,7 @@ def after_accept(case, today: datetime.date, info: dict) -> dict:
 
 def outstanding(case) -> list[str]:
     """Deferred materials still missing (none once the deferral is cleared)."""
-    if not _has(case, "deferral") or case.deferral.cleared_on:
+    if not has_record(case, "deferral") or case.deferral.cleared_on:
         return []
     lacking = {m.code for m in case.materials.all() if m.status in LACKING}
     return [c for c in case.deferral.materials if c in lacking]
@@ -200,7 +199,7 @@ def check_decidable(case) -> None:
 
 
 def after_decision(case, today: datetime.date) -> dict:
-    if not _has(case, "commitment") or case.result != Result.APPROVE:
+    if not has_record(case, "commitment") or case.result != Result.APPROVE:
         return {}
     c = case.commitment
     c.verification_due, _prov = add_workdays(today, case.item_version.verification_days)
@@ -234,7 +233,7 @@ def delivery_details(case, method: str, payload: dict, now) -> dict:
 
 def _makeup(case, actor, payload):
     """Hand in deferred materials (容缺补正); the deferral clears once none is missing."""
-    if not _has(case, "deferral") or case.deferral.cleared_on:
+    if not has_record(case, "deferral") or case.deferral.cleared_on:
         raise Conflict(_("该办件没有待补正的容缺材料"), code="no_deferral", fields={"materials": []})
     codes = _codes(payload, "materials")
     if not codes:
@@ -281,7 +280,7 @@ def _terminate(case, actor, payload):
 def _verify(case, actor, payload):
     """核查 a commitment after the decision: confirmed keeps it, false revokes it (state `revoked`)."""
     _require_department(case, actor)
-    c = case.commitment if _has(case, "commitment") else None
+    c = case.commitment if has_record(case, "commitment") else None
     if c is None or c.verification_state != VerificationState.PENDING:
         raise Conflict(_("该办件没有待核查的告知承诺"), code="no_verification", fields={"verification": None})
     result = payload.get("result")
@@ -335,93 +334,3 @@ def _parse_time(value) -> datetime.datetime:
 
 
 HANDLERS = {"makeup": _makeup, "terminate": _terminate, "verify": _verify, "delivery": _delivery}
-
-
-# ---- what the case shows ---------------------------------------------------------------------
-
-def case_extras(case) -> dict:
-    """The intake-mode keys of a case's JSON (CONTRACT.md, Intake modes and delivery)."""
-    deferral = case.deferral if _has(case, "deferral") else None
-    commitment = case.commitment if _has(case, "commitment") else None
-    postal = case.postal if _has(case, "postal") else None
-    remote = received_elsewhere(case)
-    out = {
-        "deferred": outstanding(case) if deferral else [],
-        "makeup_due": deferral.makeup_due.isoformat() if deferral else None,
-        "deferral": None if deferral is None else {
-            "materials": deferral.materials, "commitment": deferral.commitment,
-            "makeup_due": deferral.makeup_due.isoformat(),
-            "cleared_on": deferral.cleared_on.isoformat() if deferral.cleared_on else None,
-            "scan": bool(deferral.scan),
-        },
-        "commitment": commitment is not None,
-        "commitment_materials": commitment.materials if commitment else [],
-        "material_names": {m.code: m.name for m in case.materials.all()},
-        "verification": None,
-        "delivery": None,
-        "receiving_site": {"code": case.site.code, "name": case.site.name, "region": case.site.region_id},
-        "handling_department": {"code": case.department.code, "name": case.department.name,
-                                "region": case.department.region_id},
-        "received_elsewhere": remote,
-    }
-    if commitment is not None and commitment.verification_due:
-        out["verification"] = {"due": commitment.verification_due.isoformat(), "state": commitment.verification_state}
-    if postal is not None:
-        out["delivery"] = {
-            "method": "post", "address": postal.address, "courier": postal.courier, "waybill": postal.waybill,
-            "status": postal.state,
-            "sent_at": timezone.localtime(postal.sent_at).isoformat() if postal.sent_at else None,
-            "received_at": timezone.localtime(postal.received_at).isoformat() if postal.received_at else None,
-        }
-    return out
-
-
-def is_staff_of_department(actor, case) -> bool:
-    return actor.role in (Role.REVIEWER, Role.APPROVER) and actor.department_id == case.department_id
-
-
-def applicable(case, action: str) -> bool:
-    """Whether a page offers an intake-mode action on this case (the others are always offered)."""
-    if action == "makeup":
-        return bool(outstanding(case))
-    if action == "terminate":
-        return bool(outstanding(case)) and case.deferral.makeup_due < _today()
-    if action == "verify":
-        return _has(case, "commitment") and case.commitment.verification_state == VerificationState.PENDING
-    if action == "delivery":
-        return _has(case, "postal") and case.postal.state == PostalState.SENT
-    return True
-
-
-def page_context(case) -> dict:
-    """What the staff case page shows of the intake modes, and the materials the clerk may defer."""
-    extras = case_extras(case)
-    deferrable = []
-    if case.state == "submitted":
-        codes = set(case.item_version.materials.filter(deferrable=True).values_list("code", flat=True))
-        deferrable = [m for m in case.materials.all() if m.code in codes and m.status in LACKING]
-    label = VerificationState(extras["verification"]["state"]).label if extras["verification"] else ""
-    names = extras["material_names"]
-    extras["deferred_named"] = [(c, names.get(c, c)) for c in extras["deferred"]]
-    extras["commitment_named"] = [names.get(c, c) for c in extras["commitment_materials"]]
-    return {**extras, "deferrable": deferrable, "listed_until": listed_until(case.applicant_id), "verification_label": label}
-
-
-def public_delivery(case) -> dict | None:
-    """What /track/ shows of a postal delivery: courier, waybill, status and times (no address)."""
-    postal = Postal.objects.filter(case=case).first()
-    if postal is None:
-        return None
-    return {"courier": postal.courier, "waybill": postal.waybill, "status": postal.state,
-            "status_label": str(postal.get_state_display()),
-            "sent_at": timezone.localtime(postal.sent_at).isoformat() if postal.sent_at else None,
-            "received_at": timezone.localtime(postal.received_at).isoformat() if postal.received_at else None}
-
-
-def filing_choices(post) -> dict:
-    """The intake choices of a filing form (window workbench, online hall): commitment and delivery."""
-    method = (post.get("delivery_method") or "").strip()
-    delivery = None
-    if method:
-        delivery = {"method": method, "address": (post.get("delivery_address") or "").strip()}
-    return {"commitment": bool(post.get("commitment")), "delivery": delivery}

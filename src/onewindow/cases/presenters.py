@@ -61,7 +61,7 @@ def case_dict(case: Case, *, with_events: bool = False) -> dict:
             for m in case.materials.all()
         ],
     }
-    from .intake_modes import case_extras
+    from .intake_presenters import case_extras
 
     out.update(case_extras(case))
     if with_events:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound, ServiceError
 
-from . import intake_modes, services
+from . import intake_presenters, services
 from . import page_selectors as ps
 from .filing import ENTERPRISE_FIELDS
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
@@ -101,7 +101,7 @@ def window(request):
     try:
         if version is not None:
             case = services.file_case(item=version.item.code, applicant=form.applicant(), channel="window",
-                                      materials=provided, actor=request.user, **intake_modes.filing_choices(request.POST))
+                                      materials=provided, actor=request.user, **intake_presenters.filing_choices(request.POST))
         else:
             data = None
             if bundle.issues_uscc:
@@ -158,7 +158,8 @@ def desk(request):
     except ServiceError as exc:  # today outside the stored calendar
         messages.error(request, exc.message)
         rows = list(page.object_list)
-    return render(request, "cases/desk.html", {"page": page, "rows": rows})
+    return render(request, "cases/desk.html", {"page": page, "rows": rows,
+                                               "intake_tasks": intake_presenters.desk_tasks(request.user)})
 
 
 # ---------------------------------------------------------------- the case page
@@ -166,7 +167,7 @@ def desk(request):
 
 def _visible_actions(case, user) -> list[str]:
     return [a for a in allowed_actions(case.state) if user.role in TRANSITIONS[a].roles
-            and intake_modes.applicable(case, a)]
+            and intake_presenters.applicable(case, a)]
 
 
 def _case_context(request, case, bound=None):
@@ -189,7 +190,7 @@ def _case_context(request, case, bound=None):
         "lacking": [m for m in parts["materials"] if m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)],
         "has_slip": case.accepted_on is not None,
         "has_notice": bool(parts["notices"]),
-        "intake": intake_modes.page_context(case),
+        "intake": intake_presenters.page_context(case),
     }
 
 

@@ -80,7 +80,7 @@ def _code_matches(stored: str, given: str) -> bool:
 
 
 def public_delivery(case):
-    from onewindow.cases.intake_modes import public_delivery as postal
+    from onewindow.cases.intake_presenters import public_delivery as postal
 
     return postal(case)
 

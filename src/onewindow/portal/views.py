@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
-from onewindow.cases.intake_modes import filing_choices, page_context
+from onewindow.cases.intake_presenters import filing_choices, page_context
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address

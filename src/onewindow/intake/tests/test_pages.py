@@ -62,3 +62,20 @@ def test_hall_applicant_chooses_post_and_sees_it(client):
     assert case.channel == "online" and Commitment.objects.filter(case=case).exists()
     page = client.get(f"/hall/cases/{case.number}/").content.decode()
     assert "宿州市埇桥区汴河路1号" in page and "待寄出" in page and "告知承诺" in page
+
+
+@pytest.mark.django_db
+def test_desk_lists_pending_verifications_for_the_department_only(client):
+    from onewindow.cases.tests.test_api import Api, _filing
+
+    w = intake_world()
+    with at(2026, 9, 29, 9):
+        n = Api(w.clerk).post("", _filing(materials=["M01", "M02"], commitment=True)).json()["number"]
+        Api(w.clerk).act(n, "accept")
+        Api(w.reviewer).act(n, "review", {"opinion": "同意"})
+        Api(w.approver).act(n, "decide", {"result": "approve"})
+    client.force_login(w.reviewer)
+    page = client.get("/desk/").content.decode()
+    assert "告知承诺待核查" in page and n in page and "2026-11-02" in page  # 20 working days after 9/29 (National Day off, 10/10 worked)
+    client.force_login(w.police_reviewer)
+    assert n not in client.get("/desk/").content.decode()
