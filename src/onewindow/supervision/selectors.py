@@ -1,6 +1,6 @@
 """Supervision reads, always within the supervisor's region."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
@@ -34,7 +34,12 @@ def _open_in_scope(user) -> QuerySet:
     """Open alerts of the user's region. Scoped through the alert's site (a case's region_code is its
     site's region, cases.services.file_case; the alert copies the case's site): a join with the small
     site table instead of cases_case — 4 × 0.25 s less on the board with 180,000 open alerts."""
-    return Alert.objects.filter(closed_at__isnull=True, site__region__code__startswith=scope_prefix(user))
+    prefix = scope_prefix(user)
+    if not prefix:
+        return Alert.objects.filter(closed_at__isnull=True)
+    # 收受分离: a case received in the region or handled by one of its departments (both sides watch it).
+    return Alert.objects.filter(Q(site__region__code__startswith=prefix) | Q(department__region__code__startswith=prefix),
+                                closed_at__isnull=True)
 
 
 def open_alerts(user, level: str | None = None) -> QuerySet:

@@ -97,3 +97,29 @@ def test_received_here_handled_elsewhere(django_user_model):
     with at(2026, 3, 2, 9):
         own = clerk.post("", _filing(item="SCJG-QR-0002", materials=["M01"])).json()["number"]
     assert clerk.get(f"/{own}").json()["received_elsewhere"] is False
+
+
+@pytest.mark.django_db
+def test_both_sides_supervise_a_case_received_for_elsewhere():
+    """A 合肥 department's case received at the 宿州 centre, overdue: the alert shows to the supervisor of
+    宿州 (the receiving side) and to the supervisor of 合肥 (the handling side), not to a third city."""
+    from onewindow.accounts.models import Role, User
+    from onewindow.supervision import selectors as sup
+    from onewindow.supervision import services as supervision
+
+    w = intake_world()
+    province = Region.objects.create(code="340000", name="安徽省", level="province")
+    hefei = Region.objects.create(code="340100", name="合肥市", level="city", parent=province)
+    huaibei = Region.objects.create(code="340600", name="淮北市", level="city", parent=province)
+    dept = Department.objects.create(code="HF-RS", name="合肥市人社局", region=hefei)
+    make_item("HF-QR-0001", dept, name="养老保险关系转移接续", committed=1, statutory=15,
+              materials=[("M01", "申请表", True, None)])
+    with at(2026, 3, 2, 9):
+        n = Api(w.clerk).post("", _filing(item="HF-QR-0001", materials=["M01"])).json()["number"]
+        Api(w.clerk).act(n, "accept")
+    with at(2026, 3, 5, 9):
+        supervision.sweep()
+    hf = User.objects.create_user("hfsup", password="x", role=Role.SUPERVISOR, region=hefei)
+    hb = User.objects.create_user("hbsup", password="x", role=Role.SUPERVISOR, region=huaibei)
+    for user, sees in ((w.supervisor, True), (hf, True), (hb, False)):
+        assert sup.open_alerts(user).filter(case__number=n, rule="deadline.red").exists() is sees, user.username
