@@ -1,35 +1,12 @@
 """Numbers unique and gap-free, and no ticket called twice, under threads (SQLite and PostgreSQL)."""
 
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
 
+from onewindow.cases.tests.test_concurrency import _run_threads
 from onewindow.queue import services
 from onewindow.queue.models import Ticket, TicketEvent
 from onewindow.queue.tests.factories import at, make_hall
-
-
-def _run_threads(n, target):
-    errors, results = [], []
-    barrier = threading.Barrier(n)
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    close_old_connections()
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
