@@ -20,10 +20,9 @@ from django.db.models import Count, F, IntegerField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from onewindow.cases.models import DONE_STATES, Case, CaseEvent, Channel
+from onewindow.core import bulk
 from onewindow.ratings.models import Rating, Rectification, RectificationStatus
 from onewindow.supervision.models import Alert
-
-from onewindow.core import bulk
 
 from .models import DailyStat, PerfStat, RollupMark
 from .scoring import GOOD_LEVEL_MIN
