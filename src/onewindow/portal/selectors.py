@@ -67,6 +67,18 @@ def uploads_of(case) -> QuerySet:
     return Upload.objects.filter(case=case).order_by("id")
 
 
+def uploads_named(case, materials_by_code: dict) -> list[Upload]:
+    """The case's uploads, each with `material_name`: the name of its material (or 授权委托书), never its code."""
+    from onewindow.agency.services import AUTHORISATION_CODE
+
+    uploads = list(uploads_of(case))
+    for u in uploads:
+        m = materials_by_code.get(u.material_code)
+        u.material_name = (m.name if m is not None else
+                           _("授权委托书") if u.material_code == AUTHORISATION_CODE else _("其他材料"))
+    return uploads
+
+
 def visible_upload(user, upload_id: int) -> Upload:
     """An upload whose case the user may see (the owner or staff in scope), else NotFound."""
     up = Upload.objects.select_related("case").filter(pk=upload_id).first()

@@ -152,7 +152,7 @@ def case_detail(request, number, error=None, status=200):
         "events": case_selectors.case_events(case),
         "materials": case.materials.all(),
         "notice": notice,
-        "uploads": selectors.uploads_of(case),
+        "uploads": selectors.uploads_named(case, by_code),
         "can_supplement": case.state == State.PENDING_MATERIALS,
         "can_withdraw": case.is_open,
         # upload fields for the materials of the latest one-time notice (告知事项), in its order

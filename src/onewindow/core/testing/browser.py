@@ -9,7 +9,7 @@ Registered for the whole suite as a pytest plugin (src/conftest.py), so any test
 * ``visit(page, path)`` → the response, after checking its status;
 * ``page_problems(page)`` / ``assert_page_ok(page, name)`` — the page fits its viewport
   (``document.documentElement.scrollWidth <= innerWidth``, i.e. no sideways scroll), shows no raw
-  state or action code (RAW_CODES), and is saved as ``test-artifacts/browser/<name>.png``.
+  state or action code (RAW_CODES) nor catalogue code (SZ-…, M01), and is saved as ``test-artifacts/browser/<name>.png``.
 
 The browser is the system one (/usr/bin/chromium, installed by scripts/system-deps.sh); Playwright
 never downloads a browser. A missing browser or Playwright fails the test — it is never skipped.
@@ -60,6 +60,10 @@ _ALL = "|".join(RAW_CODES)
 _ANY_LANGUAGE = re.compile(r"\b(?:" + "|".join(c for c in RAW_CODES if "_" in c) + r")\b")
 _ARROW = re.compile(r"\b(?:" + _ALL + r")\s*(?:→|->)\s*(?:" + _ALL + r")\b")
 _IN_CHINESE = re.compile(r"(?<![A-Za-z0-9_./-])(?:" + _ALL + r")(?![A-Za-z0-9_./-])")
+# Catalogue codes, wrong in any language: items (SZ-SCJG-XK-0001), departments (SZ-SCJG), agency points
+# (BM-341302001), 一件事 bundles (YJS-KBQY) and materials (M01). A page that shows one on purpose, as a
+# labelled reference (the guide's 事项编码), marks that element `data-reference`; its text is not checked.
+_CATALOGUE = re.compile(r"(?<![A-Za-z0-9_./=-])(?:(?:SZ|BM|YJS)-[A-Z0-9]+(?:-[A-Z0-9]+)*|M\d{2})(?![A-Za-z0-9_./-])")
 
 
 def require_chromium() -> str:
@@ -152,10 +156,19 @@ def width(page) -> tuple[int, int]:
 
 def raw_codes(text: str, lang: str = "zh") -> list[str]:
     """The raw codes found in a page's visible text."""
-    found = _ANY_LANGUAGE.findall(text) + _ARROW.findall(text)
+    found = _ANY_LANGUAGE.findall(text) + _ARROW.findall(text) + _CATALOGUE.findall(text)
     if lang == "zh":
         found += _IN_CHINESE.findall(text)
     return sorted(set(found))
+
+
+def shown_text(page) -> str:
+    """The page's visible text without the elements marked `data-reference` (labelled identifiers)."""
+    text, refs = page.evaluate(
+        "[document.body.innerText, [...document.querySelectorAll('[data-reference]')].map(e => e.innerText)]")
+    for ref in refs:
+        text = text.replace(ref, "")
+    return text
 
 
 def page_problems(page) -> list[str]:
@@ -164,7 +177,7 @@ def page_problems(page) -> list[str]:
     scroll, inner = width(page)
     if scroll > inner:
         problems.append(f"{page.url}: {scroll} px wide in a {inner} px viewport")
-    codes = raw_codes(page.inner_text("body"), getattr(page, "ow_lang", "zh"))
+    codes = raw_codes(shown_text(page), getattr(page, "ow_lang", "zh"))
     if codes:
         problems.append(f"{page.url}: raw codes in the text: {', '.join(codes)}")
     return problems

@@ -49,3 +49,13 @@ def test_rate_link_after_conclusion_then_the_level(client, _media):
     page = client.get(f"/hall/cases/{case.number}/").content.decode()
     assert "评价本次服务" not in page
     assert re.search(r'<dd class="rating-level">基本满意</dd>', page)
+
+
+def test_uploads_are_listed_by_material_name_never_by_code(client, _media):
+    _, case = _applied(client)
+    page = client.get(f"/hall/cases/{case.number}/").content.decode()
+    uploads = page[page.index("已上传文件"):]
+    uploads = uploads[:uploads.index("</ul>")]
+    name = case.materials.get(code="M01").name
+    assert "a.pdf" in uploads and name in uploads
+    assert not re.search(r"\bM\d{2}\b", uploads)
