@@ -186,7 +186,7 @@ def test_network_volume_counts_by_county_and_station(client):
     assert selectors.network_volume(w.agent)["total"] == 0
     client.force_login(w.supervisor)
     page = client.get("/agency/network/").content.decode()
-    assert "砀山县" in page and "DB-341321100-01" in page
+    assert "砀山县" in page and "砀城镇某村代办点" in page and "DB-341321100-01" not in page  # names, not codes
     client.force_login(w.agent)
     assert client.get("/agency/network/").status_code == 403
 
