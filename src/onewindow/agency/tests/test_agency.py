@@ -131,6 +131,7 @@ def test_filing_form(client):
     form["authorisation"] = AUTH
     resp = client.post("/agency/file/", form)  # the signed 委托书 is required as an upload
     assert resp.status_code == 400 and Case.objects.count() == 0 and "授权委托书" in resp.content.decode()
+    assert "authorisation_file：" not in resp.content.decode()  # the message, never the field's key
     signed = _pdf()
     form["authorisation_file"] = SimpleUploadedFile("委托书.pdf", signed, content_type="application/pdf")
     resp = client.post("/agency/file/", form)
