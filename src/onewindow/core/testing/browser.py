@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,13 +131,33 @@ def open_page(browser, base_url: str, viewport: str = "desktop", user: str | Non
 
 
 def login(page, username: str, password: str = PASSWORD, next_url: str = "/"):
-    """Log in through the real login form and land on next_url."""
+    """Log in through the real login form and land on next_url. The demo's `admin` and `supervisor1`
+    are then asked for their second factor: the code of the demo's published TOTP key is typed in,
+    as a person with the authenticator app would."""
     page.goto(f"/accounts/login/?next={next_url}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("form button[type=submit]")
     assert "/accounts/login/" not in page.url, f"login as {username} failed: still on {page.url}"
+    for _attempt in range(2):
+        if "/accounts/2fa/verify/" not in page.url:
+            break
+        if _attempt:  # a code is accepted once: the same user signed in again within its 30 s step
+            time.sleep(30.5 - time.time() % 30)
+        page.fill("input[name=token]", demo_totp())
+        with page.expect_navigation():
+            page.click("form button[type=submit]")
+    assert "/accounts/2fa/" not in page.url, f"second factor for {username} refused: {page.url}"
+
+
+def demo_totp() -> str:
+    """The current code of the demo's published TOTP key (accounts.twofactor.DEMO_KEY_HEX)."""
+    from django_otp.oath import totp
+
+    from onewindow.accounts.twofactor import DEMO_KEY_HEX
+
+    return f"{totp(bytes.fromhex(DEMO_KEY_HEX)):06d}"
 
 
 def visit(page, path: str, status: int = 200):
