@@ -1,5 +1,5 @@
-"""The README's pictures, taken from the demo data in a real browser (desktop 1280×900 and a
-390×844 phone). Every page is checked like any other (fits, no raw codes); with
+"""The README's pictures, taken from the demo data (with some generated history) in a real browser
+(desktop 1280×900 and a 390×844 phone). Every page is checked like any other (fits, no raw codes); with
 ONEWINDOW_PUBLISH_SCREENSHOTS=1 the viewport shots are copied to docs/screenshots/."""
 
 import os
@@ -26,6 +26,14 @@ def _take(page, path, name, problems):
 
 @pytest.mark.django_db(transaction=True)
 def test_readme_pictures(browser, demo_site):
+    from django.core.management import call_command
+
+    from onewindow.supervision.services import sweep
+
+    # as `make run` shows a fresh centre: some generated history and one supervision sweep (a smaller
+    # history than the demo's 12,000 cases keeps the test quick; the pictures look alike)
+    call_command("generate", cases=2000, days=90, seed=90, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    sweep()
     problems: list[str] = []
     pending = Case.objects.filter(applicant_id="110102199101010078", state=State.PENDING_MATERIALS).first()
     track = f"/track/?number={pending.number}&code={pending.query_code}"
