@@ -15,6 +15,8 @@ PUBLISH = os.environ.get("ONEWINDOW_PUBLISH_SCREENSHOTS") == "1"
 
 def _take(page, path, name, problems):
     visit(page, path)
+    if page.locator("canvas").count():  # the charts draw with an animation: let it finish
+        page.wait_for_timeout(2000)
     problems += page_problems(page)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     out = ARTEFACTS / f"readme-{name}.png"
