@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import connections, models
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _converter(field: models.Field, connection) -> Callable[[Any], Any]:
@@ -28,7 +30,8 @@ def _converter(field: models.Field, connection) -> Callable[[Any], Any]:
     if kind == "TimeField":
         return ops.adapt_timefield_value
     if kind == "DecimalField":
-        return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
+        digits, places = getattr(field, "max_digits", None), getattr(field, "decimal_places", None)
+        return lambda v: ops.adapt_decimalfield_value(v, digits, places)
     if kind == "JSONField":
         if connection.vendor == "postgresql":
             return lambda v: field.get_db_prep_save(v, connection)
@@ -44,10 +47,10 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterab
     Columns not named take their database default (so name every NOT NULL column without one).
     JSON values may be given as text already. Returns the number of rows."""
     connection = connections[using]
-    fields = [model._meta.get_field(a) for a in attnames]  # get_field knows attnames too
+    fields = [cast(models.Field, model._meta.get_field(a)) for a in attnames]  # get_field knows attnames too
     convert = [_converter(f, connection) for f in fields]
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
     total = 0
     batch: list[tuple] = []
@@ -64,7 +67,7 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterab
     return total
 
 
-def insert_objects(objs: Sequence[models.Model], *, using: str = "default", with_ids: bool = False) -> int:
+def insert_objects(objs: Sequence[M], *, using: str = "default", with_ids: bool = False) -> int:
     """Insert unsaved instances of one model as plain rows (auto_now fields filled as bulk_create
     would). With `with_ids` each instance gets its primary key first, drawn after the table's highest
     id and sequence (SQLite: call inside the transaction that holds the write lock, as Django's
