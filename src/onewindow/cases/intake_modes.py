@@ -237,7 +237,7 @@ def delivery_details(case, method: str, payload: dict, now) -> dict:
                                code="not_postal", fields={f: _("仅寄递送达（post）时填写") for f in extra})
         return {}
     requested = Postal.objects.filter(case=case).first()
-    address = _text(payload, "address", _("收件地址"), required=requested is None, max_len=200) or requested.address
+    address = _text(payload, "address", _("收件地址"), required=requested is None, max_len=200) or (requested.address if requested else "")
     courier = _text(payload, "courier", _("寄递企业"), max_len=40)
     waybill = _text(payload, "waybill", _("运单号"), max_len=40)
     postal = requested or Postal(case=case)

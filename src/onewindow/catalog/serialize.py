@@ -31,6 +31,7 @@ Bundles (一件事): ``YJS-<name>``, e.g. ``YJS-KBQY`` 开办企业一件事.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -262,7 +263,7 @@ def _list(value, splitter: str) -> list[str]:
 def normalize_material(raw: dict, index: int, errors: dict) -> dict:
     prefix = f"materials[{index}]"
     m = {**MATERIAL_DEFAULTS, **{k: v for k, v in raw.items() if v is not None}}
-    out = {"code": _text(m.get("code")), "name": _text(m.get("name"))}
+    out: dict[str, Any] = {"code": _text(m.get("code")), "name": _text(m.get("name"))}
     if not out["code"]:
         errors[f"{prefix}.code"] = _("材料编码不能为空")
     if not out["name"]:

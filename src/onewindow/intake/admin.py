@@ -2,32 +2,35 @@
 
 from django.contrib import admin
 
+from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
+
 from .models import BrokenCommitment, Commitment, Deferral, IntakePolicy, Postal
 
 
 @admin.register(IntakePolicy)
-class IntakePolicyAdmin(admin.ModelAdmin):
+class IntakePolicyAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["__str__", "broken_list_days"]
 
-    def has_add_permission(self, request):
-        return not IntakePolicy.objects.exists()
+    def has_add_permission(self, request, *args):
+        return not IntakePolicy.objects.exists() and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(BrokenCommitment)
-class BrokenCommitmentAdmin(admin.ModelAdmin):
+class BrokenCommitmentAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["applicant_name", "applicant_id", "case_number", "reason", "listed_on", "until"]
     search_fields = ["applicant_id", "applicant_name", "case_number"]
     readonly_fields = ["applicant_id", "applicant_name", "case_number", "reason", "listed_on"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, *args):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
+class _ReadOnly(ScopedModelAdmin):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):

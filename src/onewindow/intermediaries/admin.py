@@ -2,18 +2,21 @@
 
 from django.contrib import admin
 
+from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
+
 from .models import Engagement, IntermediaryService, Provider
 
 
 @admin.register(IntermediaryService)
-class IntermediaryServiceAdmin(admin.ModelAdmin):
+class IntermediaryServiceAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["code", "name", "free_choice", "time_limit", "order"]
     search_fields = ["code", "name"]
     filter_horizontal = ["items"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     list_display = ["name", "qualification", "region", "contact", "active"]
     list_filter = ["active", "services"]
     search_fields = ["name", "qualification"]
@@ -22,9 +25,16 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
-    list_display = ["case", "service", "provider", "report_date", "rating"]
-    readonly_fields = ["case", "service", "provider", "report_date", "recorded_by", "rating", "rating_comment", "rated_at"]
+class EngagementAdmin(ScopedModelAdmin):
+    """Recorded and rated through the case (intermediaries.services): read-only here."""
 
-    def has_add_permission(self, request):
+    list_display = ["case", "service", "provider", "report_date", "rating"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
