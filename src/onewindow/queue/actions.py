@@ -26,7 +26,7 @@ def _locked_ticket(ticket_id, actor) -> Ticket:
         raise Forbidden(_("只有窗口受理员可以操作排队号"))
     ticket = None
     if str(ticket_id).isdigit():
-        ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("site", "queue")
+        ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("site", "queue", "window")
                   .filter(pk=int(ticket_id), site_id=actor.site_id).first())
     if ticket is None:
         raise NotFound(_("排队号不存在"), fields={"ticket": _("未找到该排队号")})
