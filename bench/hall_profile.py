@@ -15,6 +15,7 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.conf.settings")
 # bench/queue.py would shadow the standard library's `queue` (which Django's asgiref imports)
@@ -57,7 +58,7 @@ def main(argv=None):
     django.setup()
     from django.test import Client
 
-    info = json.load(open(args.world))
+    info = json.loads(Path(args.world).read_text())
     client = Client()
     window, token = info["tokens"][0]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

@@ -65,3 +65,76 @@ def check(env: dict) -> dict:
     out = subprocess.run([str(BIN / "onewindow"), "shell", "-c", CHECK], env=env, check=True,
                          capture_output=True, text=True).stdout
     return json.loads(next(x for x in out.splitlines() if x.startswith("CHECK"))[5:])
+
+
+# ---------------------------------------------------------------- CPU of the server and of its database
+
+
+def _stat(pid: str) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2:].split()  # fields from the state on (the name may hold spaces)
+
+
+def _cpu_seconds(fields: list[str]) -> float:
+    import os
+
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def tree_cpu(root_pid: int) -> float:
+    """CPU seconds used so far by a process and its descendants (the gunicorn master and workers)."""
+    stats = {p.name: s for p in Path("/proc").iterdir() if p.name.isdigit() and (s := _stat(p.name))}
+    children: dict[str, list[str]] = {}
+    for pid, s in stats.items():
+        children.setdefault(s[1], []).append(pid)
+    total, todo = 0.0, [str(root_pid)]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += _cpu_seconds(stats[pid])
+            todo.extend(children.get(pid, []))
+    return total
+
+
+def db_backends_cpu(db: str) -> dict[str, float]:
+    """CPU seconds of each PostgreSQL backend connected to `db` (by its process title)."""
+    out = {}
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            title = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {db} " in title and (s := _stat(p.name)):
+            out[p.name] = _cpu_seconds(s)
+    return out
+
+
+class CpuMeter:
+    """CPU seconds spent by the server's processes and the database's backends between start() and stop()."""
+
+    def __init__(self, server_pid: int, db: str):
+        self.pid, self.db = server_pid, db
+
+    def start(self):
+        import os
+        import time
+
+        self.t, self.server, self.backends, self.load = time.monotonic(), tree_cpu(self.pid), db_backends_cpu(self.db), \
+            os.getloadavg()
+        return self
+
+    def stop(self) -> dict:
+        import os
+        import time
+
+        wall = time.monotonic() - self.t
+        server = tree_cpu(self.pid) - self.server
+        backends = sum(v - self.backends.get(k, 0.0) for k, v in db_backends_cpu(self.db).items())
+        return {"wall_s": wall, "server_cpu_s": server, "db_cpu_s": backends,
+                "server_cores": server / wall if wall else 0.0, "db_cores": backends / wall if wall else 0.0,
+                "load_before": self.load, "load_after": os.getloadavg()}

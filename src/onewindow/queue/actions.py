@@ -12,6 +12,7 @@ from onewindow.accounts.models import Role
 from onewindow.cases.selectors import cases_visible_to
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 
+from . import opening
 from .models import Queue, Ticket, TicketState
 from .notify import notify_three_ahead
 from .selectors import case_filed_for
@@ -86,6 +87,7 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
             raise NotFound(_("目标队列不存在"), fields={"queue": _("该场所没有此队列")})
         if target_queue.pk == ticket.queue_id:
             raise ServiceError(_("不能转移到原队列"), fields={"queue": _("请选择其他队列")})
+        opening.check_issuing(target_queue, now)  # 409 queue_closed outside the target's sessions
         ticket.ended_at = now
         data["queue"] = target_queue.code
     ticket.state = target
