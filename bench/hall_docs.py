@@ -39,6 +39,7 @@ calls in the same instant (about {args.terminals / h['service_s'] * args.tick:.0
 | call-next requests | {h['calls']} calls + {h['empty']} empty (204) |
 | call-next p50 / p95 / p99 / max, as the client sees it | {h['call_p50']:.1f} / {h['call_p95']:.1f} / {h['call_p99']:.1f} / {h['call_max']:.0f} ms (target p99 < 50 ms: {'met' if ok else 'NOT met'}) |
 | the opening burst ({h['burst_n']} windows at once): p50 / p99 | {h['burst_p50']:.1f} / {h['burst_p99']:.1f} ms |
+| after the opening ({h['steady_n']} calls on the ticks): p50 / p95 / p99 | {h['steady_p50']:.1f} / {h['steady_p95']:.1f} / {h['steady_p99']:.1f} ms |
 | tickets issued during the run, p50 / p99 | {h['issued']}, {h['issue_p50']:.1f} / {h['issue_p99']:.1f} ms |
 | errors | {len(h['errors'])} |
 | server CPU (gunicorn processes) / database CPU (its backends) | {h['cpu']['server_cores']:.2f} / {h['cpu']['db_cores']:.2f} cores |

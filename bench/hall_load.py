@@ -100,7 +100,7 @@ class Terminal(Client):
         self.act(tid, "start")
         if self.service:
             serve = min(max(self.rng.expovariate(1 / self.service), 0.2 * self.service), 3 * self.service)
-            time.sleep(serve)  # the clerk serves, whatever the deadline: the ticket is finished
+            time.sleep(max(0.0, min(serve, self.deadline - time.monotonic())))  # cut at the deadline, then finish
         self.act(tid, "finish")
         self.cycles += 1
         self.next_call = self.next_tick(time.monotonic())

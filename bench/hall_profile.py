@@ -1,9 +1,10 @@
 """In-process profile of the hall's hot paths (issue a ticket, call-next, start, finish): statements per
-request, locks taken, wall and CPU time per request in the server process. Not a test; run by hand on a
-database built by bench/hall_world.py (bench/queue.py --keep leaves one):
+request (with --sql, the statements themselves, so the locks taken can be read: FOR UPDATE, the counter
+UPDATE, the audit head), wall and CPU time per request in the server process. Not a test; run by hand
+on the database bench/queue.py leaves behind (it writes the world's tokens to var/hall_world.json):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ow_hall_bench .venv/bin/python bench/hall_profile.py \
-        --world var/hall_world.json [--n 200] [--sql]
+        --world var/hall_world.json [--n 100] [--sql] [--cprofile]
 
 Requests go through Django's test client (middleware, authentication, django-ninja, the view), so
 the figures are the server's own work per request without HTTP parsing and without any queueing.

@@ -68,7 +68,7 @@ def closed_loop(args, info, db, proc):
         "issue_rate": sum(k.count for k in kiosks) / issue_cpu["wall_s"], "issue_cpu": issue_cpu,
         "issue_errors": sum(len(k.errors) for k in kiosks),
         "call_rate": sum(t.count for t in terminals) / call_cpu["wall_s"],
-        "call_requests_rate": sum(len(t.ms) for t in terminals) / call_cpu["wall_s"],
+        "call_requests_rate": sum(len(t.ms) + 2 * t.cycles for t in terminals) / call_cpu["wall_s"],
         "cycle_rate": sum(t.cycles for t in terminals) / call_cpu["wall_s"], "call_cpu": call_cpu,
         "call_empty": sum(t.empty for t in terminals), "call_errors": sum(len(t.errors) for t in terminals),
         "closed_call_p50": pct([m for t in terminals for m in t.ms], 50),
@@ -101,12 +101,14 @@ def hall(args, info, db, proc):
     cpu = meter.stop()
     call_ms = [m for t in terminals for m in t.ms]
     first = [t.ms[0] for t in terminals if t.ms]  # the opening burst: every window at once
+    steady = [m for t in terminals for m in t.ms[1:]]  # every call after the opening
     return {
         "service_s": service, "arrival_rate": rate, "calls": sum(t.count for t in terminals),
         "empty": sum(t.empty for t in terminals), "issued": sum(k.count for k in kiosks), "cpu": cpu,
         "call_p50": pct(call_ms, 50), "call_p95": pct(call_ms, 95), "call_p99": pct(call_ms, 99),
         "call_max": max(call_ms) if call_ms else float("nan"),
-        "burst_p50": pct(first, 50), "burst_p99": pct(first, 99), "burst_n": len(first),
+        "steady_p50": pct(steady, 50), "steady_p95": pct(steady, 95), "steady_p99": pct(steady, 99),
+        "steady_n": len(steady), "burst_p50": pct(first, 50), "burst_p99": pct(first, 99), "burst_n": len(first),
         "issue_p50": pct([m for k in kiosks for m in k.ms], 50), "issue_p99": pct([m for k in kiosks for m in k.ms], 99),
         "errors": [e for c in terminals + kiosks for e in c.errors],
     }
