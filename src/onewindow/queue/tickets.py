@@ -21,7 +21,6 @@ from onewindow.regions.models import Site, Window
 from . import calling, numbering, opening
 from .models import (
     ACTIVE_STATES,
-    HELD_STATES,
     Priority,
     Queue,
     Ticket,
@@ -113,8 +112,9 @@ def get_site_queue(site: str, queue: str) -> tuple[Site, Queue]:
     """The active queue of the site, with its site, in one query (404 naming which is unknown)."""
     queue_obj = (Queue.objects.select_related("site").annotate(has_sessions=opening.has_sessions())
                  .filter(site__code=(site or "").strip(), code=(queue or "").strip(), active=True).first())
-    if queue_obj is None:
-        get_queue(get_site(site), queue)  # raises the 404 that names the site or the queue
+    if queue_obj is None:  # the 404 that names the site or the queue
+        site_obj = get_site(site)
+        return site_obj, get_queue(site_obj, queue)
     return queue_obj.site, queue_obj
 
 
@@ -129,7 +129,7 @@ def issue(*, site: str, queue: str, id_number: str | None = None, phone: str | N
     """
     site_obj, queue_obj = get_site_queue(site, queue)
     now = timezone.now()
-    if queue_obj.has_sessions:
+    if getattr(queue_obj, "has_sessions", True):
         opening.check_issuing(queue_obj, now)
     id_number, phone = _clean_identity(id_number, phone)
     prio = Priority.APPOINTMENT if appointment is not None else _priority(priority, id_number)
@@ -192,9 +192,10 @@ def call_next(window_id, actor) -> Ticket | None:
     """
     window = _window_for(window_id, actor)
     status = lock_status(window, with_held=True)  # serialises two terminals of the same window
-    if status.held:
-        raise Conflict(_("窗口仍有号码 %(number)s 在办理，请先办结、转移或标记过号") % {"number": status.held},
-                       code="window_busy", fields={"ticket": status.held})
+    held = getattr(status, "held", None)
+    if held:
+        raise Conflict(_("窗口仍有号码 %(number)s 在办理，请先办结、转移或标记过号") % {"number": held},
+                       code="window_busy", fields={"ticket": held})
     if status.state != WindowState.OPEN or status.clerk_id != actor.pk:
         if not WindowQueue.objects.filter(window=window, queue__active=True).exists():
             raise Conflict(_("该窗口尚未配置服务队列"), code="no_queues")
