@@ -17,17 +17,20 @@ import datetime
 from django.db import connection
 from django.utils import timezone
 
-from onewindow.regions.models import Site
+from onewindow.regions.models import Site, Window
 from onewindow.workdays.models import CalendarDay
 
 from .models import Queue, QueueSession, Ticket, WindowQueue
 from .opening import CALL_GRACE
 
-T, Q_, WQ, S, QS, CD = (Ticket._meta.db_table, Queue._meta.db_table, WindowQueue._meta.db_table, Site._meta.db_table,
-                        QueueSession._meta.db_table, CalendarDay._meta.db_table)
+T, Q_, WQ, S, QS, CD, W = (Ticket._meta.db_table, Queue._meta.db_table, WindowQueue._meta.db_table,
+                           Site._meta.db_table, QueueSession._meta.db_table, CalendarDay._meta.db_table,
+                           Window._meta.db_table)
 TICKET_COLUMNS = [f.column for f in Ticket._meta.concrete_fields]
 QUEUE_NAMES = ["site_id", "code", "prefix", "name"]
 SITE_NAMES = ["code", "name"]
+WINDOW_NAMES = ["hall_id", "number", "name"]
+MAX_ID = 2**63 - 1  # a bigint: a larger id cannot exist (and would be an error in the statement)
 
 PICK = f"""
 SELECT {", ".join(f't."{c}"' for c in TICKET_COLUMNS)},
@@ -57,11 +60,38 @@ def pick(window_id: int, now: datetime.datetime) -> Ticket | None:
     sql = PICK
     if connection.features.has_select_for_update_skip_locked:
         sql += " FOR UPDATE OF t SKIP LOCKED"
-    ticket = next(iter(Ticket.objects.raw(sql, params)), None)  # converters applied, like the ORM's
+    return _load(sql, params)
+
+
+def _load(sql: str, params: dict) -> Ticket | None:
+    """The ticket of the statement's first row (the ORM's converters applied), with its queue and site
+    (and window, when the statement selects it) set from the same row; their other fields are deferred."""
+    ticket = next(iter(Ticket.objects.raw(sql, params)), None)
     if ticket is None:
         return None
     ticket.queue = Queue.from_db("default", ["id", *QUEUE_NAMES],
                                  [ticket.queue_id, *(getattr(ticket, f"queue__{c}") for c in QUEUE_NAMES)])
     ticket.site = Site.from_db("default", ["id", *SITE_NAMES],
                                [ticket.site_id, *(getattr(ticket, f"site__{c}") for c in SITE_NAMES)])
+    if hasattr(ticket, "window__number"):
+        ticket.window = None if ticket.window_id is None else Window.from_db(
+            "default", ["id", *WINDOW_NAMES], [ticket.window_id, *(getattr(ticket, f"window__{c}") for c in WINDOW_NAMES)])
     return ticket
+
+
+LOCKED = f"""
+SELECT {", ".join(f't."{c}"' for c in TICKET_COLUMNS)},
+       {", ".join(f'q."{c}" AS "queue__{c}"' for c in QUEUE_NAMES)}, {", ".join(f's."{c}" AS "site__{c}"' for c in SITE_NAMES)},
+       {", ".join(f'w."{c}" AS "window__{c}"' for c in WINDOW_NAMES)}
+FROM {T} t
+JOIN {Q_} q ON q.id = t.queue_id
+JOIN {S} s ON s.id = t.site_id
+LEFT JOIN {W} w ON w.id = t.window_id
+WHERE t.id = %(ticket)s AND t.site_id = %(site)s"""
+
+
+def locked(ticket_id: int, site_id) -> Ticket | None:
+    """A ticket of the site, its row locked until commit (PostgreSQL; SQLite serialises writers), with its
+    queue, site and window: the clerk's actions read it in one precompiled statement."""
+    sql = LOCKED + (" FOR UPDATE OF t" if connection.features.has_select_for_update_of else "")
+    return _load(sql, {"ticket": ticket_id, "site": site_id})
