@@ -9,17 +9,16 @@ Issuing (kiosk, API, appointment check-in, transfer into the queue) outside a se
 `queue_closed`, naming today's sessions. Calling: a window takes tickets of an open queue, and of
 a queue whose session ended less than CALL_GRACE ago (the people who took a number before it
 closed are still served); in a longer gap (e.g. between a morning and an evening session) the
-queue's tickets wait for its next session.
+queue's tickets wait for its next session. That condition is part of call-next's pick (calling.py).
 """
 
 import datetime
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import Conflict
-from onewindow.workdays.models import CalendarDay
 from onewindow.workdays.selectors import is_workday
 
 from .models import Queue, QueueSession, SessionDays
@@ -46,25 +45,13 @@ def check_issuing(queue: Queue, now: datetime.datetime | None = None) -> None:
     sessions = list(queue.sessions.all())
     if not sessions:
         return
-    today = [s for s in sessions if s.days == day_kind(now.date())]
+    kind = day_kind(now.date())
+    today = [s for s in sessions if s.days == kind]
     t = now.time()
     if any(s.start <= t < s.end for s in today):
         return
-    kind = SessionDays(day_kind(now.date())).label
+    kind = SessionDays(kind).label
     message = (_("%(queue)s 现在不在服务时段，今日（%(kind)s）服务时段：%(sessions)s")
                % {"queue": queue.name, "kind": kind, "sessions": describe(today)})
     raise Conflict(message, fields={"queue": message}, code="queue_closed")
-
-
-def callable_now(now: datetime.datetime | None = None) -> Q:
-    """Filter for a Ticket queryset: tickets whose queue may be called now (one SQL condition)."""
-    now = timezone.localtime(now or timezone.now())
-    today_kind = Case(When(Exists(CalendarDay.objects.filter(date=now.date(), is_workday=True)),
-                           then=Value(SessionDays.WORKDAY.value)), default=Value(SessionDays.RESTDAY.value))
-    t = now.time()
-    earliest_end = max(now - CALL_GRACE, now.replace(hour=0, minute=0, second=0, microsecond=0)).time()
-    sessions = QueueSession.objects.filter(queue=OuterRef("queue_id"))
-    in_session = sessions.annotate(kind=today_kind).filter(days=F("kind"), start__lte=t,
-                                                           end__gt=earliest_end)
-    return ~Exists(sessions) | Exists(in_session)
 
