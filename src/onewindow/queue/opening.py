@@ -50,8 +50,7 @@ def check_issuing(queue: Queue, now: datetime.datetime | None = None) -> None:
     t = now.time()
     if any(s.start <= t < s.end for s in today):
         return
-    kind = SessionDays(kind).label
     message = (_("%(queue)s 现在不在服务时段，今日（%(kind)s）服务时段：%(sessions)s")
-               % {"queue": queue.name, "kind": kind, "sessions": describe(today)})
+               % {"queue": queue.name, "kind": SessionDays(kind).label, "sessions": describe(today)})
     raise Conflict(message, fields={"queue": message}, code="queue_closed")
 
