@@ -24,9 +24,7 @@ def search(search: str = "", item: str = "", page=1, page_size=20) -> Page:
     result = paginate(qs.order_by("order", "code"), page, page_size)
     rows = list(result.rows)
     # Items and providers of the page's services: two queries, whatever the page size.
-    from django.db.models import prefetch_related_objects
-
-    from django.db.models import OuterRef, Subquery
+    from django.db.models import OuterRef, Subquery, prefetch_related_objects
 
     from onewindow.catalog.models import ItemVersion, ServiceItem
 
