@@ -197,14 +197,14 @@ def _reencode(data: bytes, ext: str, name: str, field: str) -> bytes:
     max_pixels = _conf("ONEWINDOW_UPLOAD_IMAGE_MAX_PIXELS", 50_000_000)
     expected = {"png": "PNG", "jpg": "JPEG"}[ext]
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.format != expected:
-                raise ValueError(img.format)
-            if img.width * img.height > max_pixels:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.format != expected:
+                raise ValueError(opened.format)
+            if opened.width * opened.height > max_pixels:
                 _refuse(_("图片像素过多：%(name)s"), name, field,
                         _("不超过 %(limit)s 万像素") % {"limit": max_pixels // 10_000})
-            img.load()
-            img = ImageOps.exif_transpose(img)
+            opened.load()
+            img = ImageOps.exif_transpose(opened)
             out = io.BytesIO()
             if ext == "jpg":
                 if img.mode not in ("RGB", "L", "CMYK"):

@@ -35,8 +35,8 @@ def raw_pdf(stream: bytes, *, flate: bool, extra: bytes = b"") -> bytes:
         out.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for o in offsets:
-        out.write(b"%010d 00000 n \n" % o)
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
     return out.getvalue()
 
