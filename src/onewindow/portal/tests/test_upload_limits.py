@@ -227,3 +227,42 @@ def test_agency_authorisation_goes_through_the_same_checks(client, _media):
     r = client.post("/agency/file/", form)
     assert r.status_code == 400 and "文件不是有效的 PDF：委托书.pdf" in _page(r)
     _nothing_saved(_media)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_applications_cannot_both_pass_the_daily_volume(settings, _media):
+    """Four applications of 2 MB at once under a 5 MB daily volume: two are filed, two refused
+    (one account's batches take turns: an advisory lock on PostgreSQL, SQLite's one writer)."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from onewindow.portal import services
+
+    settings.ONEWINDOW_UPLOAD_DAILY_BYTES = 5 * MB
+    w = online_world()
+    two = big_pdf(2 * MB)
+    barrier, outcomes = threading.Barrier(4), []
+
+    def apply_once(i):
+        try:
+            barrier.wait()
+            services.apply_online(user=w.citizen, item="SCJG-XK-0001", files={"M01": [upload(f"{i}.pdf", two)]},
+                                  phone="13800000001")
+            outcomes.append("filed")
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(getattr(exc, "message", repr(exc)))
+        finally:
+            connection.close()
+
+    with at(2026, 3, 2, 9):
+        threads = [threading.Thread(target=apply_once, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    close_old_connections()
+    assert outcomes.count("filed") == 2, outcomes
+    assert all(o.startswith("今日上传量已达上限") for o in outcomes if o != "filed"), outcomes
+    assert Case.objects.count() == 2 and Upload.objects.count() == 2
+    assert sum(Upload.objects.values_list("size", flat=True)) == 2 * len(two)
