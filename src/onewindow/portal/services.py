@@ -29,7 +29,7 @@ from onewindow.licences.identifiers import validate_id_number, validate_uscc
 
 from .models import SmsCode, Upload
 from .notifications import send_sms
-from .uploads import SIGNATURES, check_limits, inspect_file, max_upload_bytes
+from .uploads import SIGNATURES, check_limits, inspect_file, max_upload_bytes, within_batch
 
 __all__ = ["SIGNATURES", "inspect_file", "max_upload_bytes"]  # imported from here by the agency and views
 
@@ -208,7 +208,8 @@ def sort_files(files: dict) -> tuple[list, dict]:
                 errors[f"m_{code}"] = f"{exc.message}（{detail}）" if detail else exc.message
                 continue
             good.append((code, f, data, ctype, ext))
-    return good, errors
+    good, over = within_batch(good)
+    return good, {**over, **errors}
 
 
 def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:

@@ -225,7 +225,8 @@ def _reencode(data: bytes, ext: str, name: str, field: str) -> bytes:
 
 def check_limits(user, checked, case=None) -> None:
     """Refuse the batch [(code, file, data, ctype, ext)] when it passes a per-material count, the
-    application's total size (with what `case` holds already) or the uploader's daily volume."""
+    application's total size (with what `case` holds already) or the uploader's daily volume (not
+    checked without a user)."""
     from .models import Upload
 
     lim = limits()
@@ -235,8 +236,8 @@ def check_limits(user, checked, case=None) -> None:
     case_bytes = _conf("ONEWINDOW_UPLOAD_MAX_CASE_BYTES", 50 * MB)
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     today = (Upload.objects.filter(uploaded_by=user, uploaded_at__gte=start, uploaded_at__lt=start + datetime.timedelta(days=1))
-             .aggregate(n=Sum("size"))["n"] or 0) if user is not None and user.pk else 0
-    daily = _conf("ONEWINDOW_UPLOAD_DAILY_BYTES", 200 * MB)
+             .aggregate(n=Sum("size"))["n"] or 0) if user is not None else 0
+    daily = _conf("ONEWINDOW_UPLOAD_DAILY_BYTES", 200 * MB) if user is not None else 1 << 62
 
     def refuse(message, name, field, detail):
         text = f"{message % {'name': name}}（{detail}）"
@@ -256,3 +257,19 @@ def check_limits(user, checked, case=None) -> None:
         if today + running > daily:
             refuse(_("今日上传量已达上限：%(name)s"), name, field,
                     _("每个账号每天上传不超过 %(limit)s MB，请明天再试") % {"limit": _mb(daily)})
+
+
+def within_batch(checked) -> tuple[list, dict]:
+    """Split checked files into those within the per-material count and the application's total
+    (this batch alone) and {field: reason} for the rest, so that the hall's form does not keep
+    (stage) files that could never be filed together."""
+    good, errors = [], {}
+    for item in checked:
+        try:
+            check_limits(None, [*good, item])
+        except ServiceError as exc:
+            for field, text in exc.fields.items():
+                errors.setdefault(field, text)  # the first file refused under each material
+            continue
+        good.append(item)
+    return good, errors

@@ -3,6 +3,7 @@ per account a daily volume; PDFs parsed with a decompression bound; images re-en
 refused. Through the hall (apply and supplement) and the agency's form: one check for all."""
 
 import io
+import re
 import zipfile
 import zlib
 
@@ -73,6 +74,9 @@ def test_ten_9_mb_files_under_one_material_are_refused(client, _media):
     assert r.status_code == 400
     assert "同一项材料的文件过多：扫描5.pdf" in _page(r) and "每项材料最多 5 个文件" in _page(r)
     _nothing_saved(_media)
+    # the form keeps (stages) only the five that could be filed together, not all ten
+    assert len(re.findall(r'name="kept" value="([0-9a-f]+)"', _page(r))) == 5
+    assert len(list((_media / "staging").iterdir())) == 5
     # five of them (45 MB) are within the count and the application's 50 MB
     with at(2026, 3, 2, 9):
         r = client.post(URL, {"phone": "13800000001", "m_M01": [upload(f"扫描{i}.pdf", nine) for i in range(5)]})
