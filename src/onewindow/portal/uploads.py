@@ -263,7 +263,8 @@ def within_batch(checked) -> tuple[list, dict]:
     """Split checked files into those within the per-material count and the application's total
     (this batch alone) and {field: reason} for the rest, so that the hall's form does not keep
     (stage) files that could never be filed together."""
-    good, errors = [], {}
+    good: list = []
+    errors: dict[str, str] = {}
     for item in checked:
         try:
             check_limits(None, [*good, item])
