@@ -43,6 +43,7 @@ SIGNATURES = [
 PAYLOAD = re.compile(rb"<(?:html|script|iframe)[\s>/]|<!doctype\s+html|<\?php|javascript:", re.IGNORECASE)
 PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/XFA", "/RichMediaContent"}
 PDF_ACTIVE_VALUES = {"/JavaScript", "/Launch", "/EmbeddedFile", "/ImportData", "/RichMedia"}
+MAX_PDF_OBJECTS = 100_000  # a 10 MB scan has a few thousand; millions of tiny objects would cost minutes
 IMAGE_STREAM_FILTERS = {"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode"}
 
 
@@ -122,6 +123,9 @@ def _check_pdf(data: bytes, name: str, field: str) -> None:
             raise ValueError("no pages")
         total = 0
         ids = sorted({i for objects in reader.xref.values() for i in objects} | set(reader.xref_objStm))
+        if len(ids) > MAX_PDF_OBJECTS:
+            _refuse(_("PDF 结构过于复杂，无法检查：%(name)s"), name, field,
+                    _("对象不超过 %(limit)s 个，请重新导出后上传") % {"limit": MAX_PDF_OBJECTS})
         for idnum in ids:
             obj = reader.get_object(idnum)
             if obj is None:

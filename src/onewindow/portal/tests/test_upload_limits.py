@@ -176,6 +176,18 @@ def test_polyglot_is_refused(client, _media, name, data):
 
 
 @pytest.mark.django_db
+def test_pdf_with_too_many_objects_is_refused(client, _media, monkeypatch):
+    from onewindow.portal import uploads
+
+    monkeypatch.setattr(uploads, "MAX_PDF_OBJECTS", 3)  # the hand-written PDF has 4
+    w = online_world()
+    client.force_login(w.citizen)
+    r = client.post(URL, {"phone": "13800000001", "m_M01": upload("多.pdf", raw_pdf(b"BT ET", flate=False))})
+    assert r.status_code == 400 and "PDF 结构过于复杂，无法检查：多.pdf" in _page(r) and "对象不超过 3 个" in _page(r)
+    _nothing_saved(_media)
+
+
+@pytest.mark.django_db
 def test_pdf_with_a_script_is_refused(client, _media):
     js = raw_pdf(b"BT ET", flate=False).replace(
         b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
