@@ -76,7 +76,17 @@ def _refuse(message: str, name: str, field: str, detail: str):
 
 def inspect_file(f, field: str) -> tuple[bytes, str, str]:
     """Read an uploaded file and check it by content; (bytes to store, content type, extension).
-    Images come back re-encoded."""
+    Images come back re-encoded. The answer is kept on the file object: the hall's form checks each
+    file, then files them all (apply_online checks again), within one request."""
+    done = getattr(f, "_onewindow_checked", None)
+    if done is not None:
+        return done
+    done = _inspect(f, field)
+    f._onewindow_checked = done
+    return done
+
+
+def _inspect(f, field: str) -> tuple[bytes, str, str]:
     name = getattr(f, "name", "") or "?"
     limit = max_upload_bytes()
     too_big = _("单个文件不超过 %(limit)s MB") % {"limit": _mb(limit)}
