@@ -109,6 +109,12 @@ def _code_matches(stored: str, given: str) -> bool:
     return hmac.compare_digest((stored or "").upper().encode(), (given or "").strip().upper().encode())
 
 
+def public_delivery(case):
+    from onewindow.cases.intake_presenters import public_delivery as postal
+
+    return postal(case)
+
+
 def track(number: str, code: str) -> dict:
     """Public progress of a case or a bundle filing. Unknown number or wrong code: the same NotFound."""
     number = (number or "").strip()
@@ -130,6 +136,7 @@ def track(number: str, code: str) -> dict:
             "steps": public_steps(case),
             **_outcome(case),
             "cases": [],
+            "delivery": public_delivery(case),
         }
     filing = (BundleFiling.objects.select_related("bundle").filter(number=number).first()
               if number and case is None else None)
