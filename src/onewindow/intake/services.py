@@ -16,6 +16,7 @@ from onewindow.cases.recording import append_event
 from onewindow.cases.selectors import get_case_for
 from onewindow.core.errors import Conflict, Forbidden, ServiceError
 
+
 def attach_scan(number: str, actor, upload) -> dict:
     """Store the signed, scanned 承诺书 (PDF, JPEG or PNG) on the case's deferral or commitment, checked
     like every upload (portal.uploads: size, PDF structure and decompression bound, images re-encoded,
