@@ -23,6 +23,7 @@ from onewindow.core.pagination import paginate
 from onewindow.ratings.selectors import rating_of
 
 from . import selectors, services, staging, tracking
+from .uploads import limits as upload_limits
 
 
 def home(request):
@@ -128,7 +129,7 @@ def apply(request, code):
         m.error = (error.fields.get(f"m_{m.code}") if error else None)
     context = {"version": version, "materials": materials, "phone": phone, "error": error, "enterprise": enterprise,
                "post": request.POST if request.method == "POST" else {}, "kept_codes": kept_codes,
-               "max_mb": services.max_upload_bytes() // (1024 * 1024)}
+               "max_mb": services.max_upload_bytes() // (1024 * 1024), "upload_limits": upload_limits()}
     return render(request, "portal/apply.html", context, status=400 if error else 200)
 
 
@@ -163,6 +164,7 @@ def case_detail(request, number, error=None, status=200):
         "can_rate": rating is None and case.state in DONE_STATES,
         "error": error,
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
+        "upload_limits": upload_limits(),
         "intake": page_context(case),
     }
     return render(request, "portal/case.html", context, status=status)
