@@ -20,7 +20,6 @@ from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.pagination import paginate
-from onewindow.licences.selectors import licences_of_holder
 from onewindow.ratings.selectors import rating_of
 
 from . import selectors, services, staging, tracking
@@ -73,7 +72,7 @@ def hall(request):
         "cases_query": urlencode({"q": q, "page": items.page} if q else {"page": items.page}),
         "items": items,
         "cases": cases,
-        "licences": licences_of_holder(holder).select_related("licence_type") if holder else [],
+        "licences": selectors.my_licences(user, holder),
     }
     return render(request, "portal/hall.html", context)
 
@@ -155,7 +154,8 @@ def case_detail(request, number, error=None, status=200):
         "events": case_selectors.case_events(case),
         "materials": case.materials.all(),
         "notice": notice,
-        "uploads": selectors.uploads_of(case),
+        "uploads": selectors.uploads_named(case, by_code),
+        "licences": selectors.case_licences(case) if case.state in DONE_STATES else [],
         "can_supplement": case.state == State.PENDING_MATERIALS,
         "can_withdraw": case.is_open,
         # upload fields for the materials of the latest one-time notice (告知事项), in its order
