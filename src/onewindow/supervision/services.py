@@ -195,8 +195,11 @@ def sweep(today: datetime.date | None = None, *, now: datetime.datetime | None =
         if connection.vendor == "postgresql":
             # The rules probe indexes by case id for a few thousand cases; at the default page cost
             # the planner prefers reading all of cases_case instead. This transaction only.
+            # A first sweep hashes ~200,000 accept events: at the default 4 MB the hash spilled to
+            # disk in 8 batches. One sweep runs at a time (the marks are locked), so this is bounded.
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL random_page_cost = 1.1")
+                cur.execute("SET LOCAL work_mem = '64MB'")
         top = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         marks = {m.rule: m for m in SweepMark.objects.select_for_update()}
         changed: dict = {}  # after event id -> case ids (or None: too many), read once per sweep
