@@ -37,6 +37,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import build, generated_count, log, onewindow, pg_parts, psql, stop, wait_ready  # noqa: E402
 
+# bench/ holds queue.py, which would shadow the standard library's `queue` that Django needs
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 DOCS = ROOT / "docs" / "performance.md"
