@@ -238,6 +238,7 @@ def main() -> int:
     from onewindow.supervision.models import Alert, SweepMark
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.DEMO_NO_2FA = True  # supervisor1 reads pages here; the second factor is not what is measured
     sup = User.objects.get(username="supervisor1")
     token = issue_token(sup)
     client = Client()
@@ -314,7 +315,7 @@ def main() -> int:
         cmd = [str(BIN / "onewindow"), "serve", "--host", "127.0.0.1", "--port", str(args.port)]
         log("starting " + " ".join(cmd[1:]))
         with open(server_log, "w") as errlog:
-            proc = subprocess.Popen(cmd, env={**env, "ONEWINDOW_CONN_MAX_AGE": "60"},
+            proc = subprocess.Popen(cmd, env={**env, "ONEWINDOW_CONN_MAX_AGE": "60", "ONEWINDOW_DEMO_NO_2FA": "1"},
                                     stdout=subprocess.DEVNULL, stderr=errlog)
             try:
                 wait_ready(args.port, proc)
