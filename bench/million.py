@@ -238,11 +238,19 @@ def main() -> int:
     from onewindow.supervision.models import Alert, SweepMark
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.DEMO_NO_2FA = True  # supervisor1 reads pages here; the second factor is not what is measured
+
     sup = User.objects.get(username="supervisor1")
     token = issue_token(sup)
     client = Client()
     client.force_login(sup)
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=sup, confirmed=True).first()
+    if device is not None:  # the session has given its second factor (ADR 0173), as after /accounts/2fa/verify/
+        s = client.session
+        s[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        s.save()
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     today = timezone.localdate()
     year_q = f"from={(today - datetime.timedelta(days=364)).isoformat()}&to={today.isoformat()}"
@@ -315,7 +323,7 @@ def main() -> int:
         cmd = [str(BIN / "onewindow"), "serve", "--host", "127.0.0.1", "--port", str(args.port)]
         log("starting " + " ".join(cmd[1:]))
         with open(server_log, "w") as errlog:
-            proc = subprocess.Popen(cmd, env={**env, "ONEWINDOW_CONN_MAX_AGE": "60", "ONEWINDOW_DEMO_NO_2FA": "1"},
+            proc = subprocess.Popen(cmd, env={**env, "ONEWINDOW_CONN_MAX_AGE": "60"},
                                     stdout=subprocess.DEVNULL, stderr=errlog)
             try:
                 wait_ready(args.port, proc)
