@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("onewindow.accounts.urls")),
     path("network/", include("onewindow.regions.urls")),
     path("", include("onewindow.queue.urls")),
+    path("", include("onewindow.intermediaries.urls")),  # /lists/intermediaries/ before the lists' <kind>.xlsx
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
     path("stats/", include("onewindow.stats.urls")),

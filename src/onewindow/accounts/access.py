@@ -106,6 +106,19 @@ def _region(path: str) -> Rule:
     return rule
 
 
+def _either(*rules: Rule) -> Rule:
+    """Any of `rules` (those that apply to the user)."""
+    def rule(user):
+        conds = [c for c in (r(user) for r in rules) if c is not None]
+        if not conds:
+            return None
+        cond = conds[0]
+        for c in conds[1:]:
+            cond |= c
+        return cond
+    return rule
+
+
 def _case_rules(path: str = "") -> dict[str, Rule]:
     """The case rules, for the case (`path` "") and for what hangs off one case (`path` "case__")."""
     return {
@@ -136,8 +149,9 @@ SCOPES: dict[str, dict[str, Rule]] = {
         Role.SUPERVISOR: _region("rating__region_code"),
     },
     "agency.project": {Role.AGENT: _same("agent_id", "pk"), Role.SUPERVISOR: _region("region__code")},
-    # through the alert's site (a copy of the case's): a join with the small site table, not cases_case
-    "supervision.alert": {Role.SUPERVISOR: _region("site__region__code")},
+    # through the alert's site (a copy of the case's): a join with the small site table, not cases_case;
+    # 收受分离: also the alerts of cases handled by a department of the region (both sides watch them)
+    "supervision.alert": {Role.SUPERVISOR: _either(_region("site__region__code"), _region("department__region__code"))},
     "supervision.card": {Role.SUPERVISOR: _region("region_code")},
     "regions.site": _site_rules("pk", "region__code"),
     "regions.hall": _site_rules("site_id", "site__region__code"),

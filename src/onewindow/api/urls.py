@@ -109,6 +109,8 @@ def _register_routers():
         ("queue", "/queue"),
         ("queue", "/appointments", "appointments_router"),
         ("accounts", "/me"),
+        ("intake", "/cases"),  # the 承诺书 PDF, its signed scan, the intermediary a case engaged
+        ("intermediaries", "/intermediaries"),
     ]:
         try:
             module = importlib.import_module(f"onewindow.{app}.api")

@@ -14,6 +14,7 @@ from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
+from . import intake_modes
 from .models import (
     Case,
     CaseMaterial,
@@ -73,7 +74,7 @@ def _perform_locked(number, action, actor: User, payload) -> Case:
     from_state = case.state
     handler = HANDLERS[action]
     note, data = handler(case, actor, payload)
-    case.state = target_state(action, from_state, case.state_before_suspension)
+    case.state = target_state(action, from_state, case.state_before_suspension, outcome=data.get("outcome"))
     if t.target == PREVIOUS:
         case.state_before_suspension = ""
     changed = [name for name, value in column_values(case).items() if value != columns[name]]
@@ -179,7 +180,9 @@ def _supplement(case, actor: User, payload):
 
 
 def _accept(case, actor: User, payload):
-    lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)]
+    waived, deferral = intake_modes.accept_waivers(case, payload)  # 告知承诺 and 容缺 materials
+    lacking = [m for m in case.materials.all() if m.required and m.status in (MaterialStatus.MISSING, MaterialStatus.FAULTY)
+               and m.code not in waived]
     if lacking:
         raise Conflict(
             _("材料不齐全，请出具一次性告知书：%(materials)s") % {"materials": _("、").join(m.name for m in lacking)},
@@ -194,7 +197,7 @@ def _accept(case, actor: User, payload):
     case.due_date, case.due_provisional = due, provisional
     case.clerk = actor
     case.window = actor.window or case.window
-    return "", {"due_date": due.isoformat(), "provisional": provisional}
+    return "", {"due_date": due.isoformat(), "provisional": provisional, **intake_modes.after_accept(case, today, deferral)}
 
 
 def _reject(case, actor: User, payload):
@@ -224,6 +227,7 @@ def _decide(case, actor: User, payload):
     data = {"result": result, "actual_workdays": case.actual_workdays}
     if result == Result.APPROVE:
         data.update(issue_results(case, actor))
+    data.update(intake_modes.after_decision(case, today))
     return reason, data
 
 
@@ -270,9 +274,9 @@ def _extend(case, actor: User, payload):
 def _deliver(case, actor: User, payload):
     method = payload.get("method")
     if method not in DeliveryMethod.values:
-        raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail 或 electronic")})
+        raise ServiceError(_("请选择送达方式"), fields={"method": _("应为 window、mail、electronic 或 post")})
     case.delivered_at, case.delivery_method = timezone.now(), method
-    return "", {"method": method}
+    return "", {"method": method, **intake_modes.delivery_details(case, method, payload, case.delivered_at)}
 
 
 def _withdraw(case, actor: User, payload):
@@ -292,4 +296,5 @@ HANDLERS = {
     "extend": _extend,
     "deliver": _deliver,
     "withdraw": _withdraw,
+    **intake_modes.HANDLERS,
 }

@@ -40,8 +40,17 @@ class FilingIn(Schema):
         }
 
 
+class DeliveryIn(Schema):
+    method: Literal["window", "mail", "electronic", "post"]
+    address: str | None = Field(None, max_length=200)
+    recipient: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=20)
+
+
 class FileIn(FilingIn):
     item: str = Field(..., max_length=40)
+    commitment: bool = False  # 告知承诺制, for items that allow it
+    delivery: DeliveryIn | None = None  # how the result is to be delivered (post: with the address)
 
 
 class FiledOut(Schema):
@@ -137,7 +146,9 @@ class BundleIn(FilingIn):
 
 @router.post("", response={201: FiledOut}, summary="File a case (一号申请)")
 def file_case(request, payload: FileIn):
-    case = services.file_case(item=payload.item, **payload.filing_args(request))
+    delivery = payload.delivery.dict(exclude_none=True) if payload.delivery else None
+    case = services.file_case(item=payload.item, commitment=payload.commitment, delivery=delivery,
+                              **payload.filing_args(request))
     return 201, {"number": case.number, "state": case.state, "query_code": case.query_code}
 
 

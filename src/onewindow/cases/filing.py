@@ -20,7 +20,7 @@ from onewindow.licences.models import EnterpriseType
 from onewindow.licences.selectors import licences_of_holder
 from onewindow.regions.models import Site, SiteKind, SiteLevel
 
-from . import numbering
+from . import intake_modes, numbering
 from .models import (
     ApplicantKind,
     BundleFiling,
@@ -110,10 +110,11 @@ def _resolve_version(item_code: str) -> ItemVersion:
     return version
 
 
-def _require_complete(rows: list[CaseMaterial]) -> None:
+def _require_complete(rows: list[CaseMaterial], waived=frozenset()) -> None:
     """Online, as at the window: every required material uploaded, covered by the applicant's
-    e-licence (免提交) or issued by the bundle itself; otherwise nothing is filed."""
-    lacking = [r for r in rows if r.required and r.status == MaterialStatus.MISSING]
+    e-licence (免提交), issued by the bundle itself or replaced by a commitment (告知承诺, `waived`);
+    otherwise nothing is filed."""
+    lacking = [r for r in rows if r.required and r.status == MaterialStatus.MISSING and r.code not in waived]
     if lacking:
         raise ServiceError(
             _("申请材料不齐全，请上传：%(materials)s") % {"materials": _("、").join(r.name for r in lacking)},
@@ -159,11 +160,11 @@ def _material_rows(version: ItemVersion, provided: list[str], holder_id: str,
 
 
 def _create_case(*, version, applicant, channel, materials, actor: User, site, data, authorisation, green_channel,
-                 bundle_filing=None, number=None, now=None, awaiting=frozenset()) -> Case:
+                 bundle_filing=None, number=None, now=None, awaiting=frozenset(), waived=frozenset()) -> Case:
     now = now or timezone.now()
     rows = _material_rows(version, materials, applicant["id"], awaiting=awaiting)
     if channel == Channel.ONLINE:
-        _require_complete(rows)
+        _require_complete(rows, waived)
     if number is None:
         number = numbering.next_number(site.region_id, timezone.localtime(now).date())
     user = actor if getattr(actor, "role", None) == Role.APPLICANT else None
@@ -209,8 +210,11 @@ def _create_case(*, version, applicant, channel, materials, actor: User, site, d
 @transaction.atomic
 def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] | None = None, actor: User,
               site: Site | None = None, data: dict | None = None, authorisation: str = "",
-              green_channel: bool = False) -> Case:
-    """File one application (一号申请). Bad input raises before anything is written."""
+              green_channel: bool = False, commitment: bool = False, delivery: dict | None = None) -> Case:
+    """File one application (一号申请). Bad input raises before anything is written.
+
+    `commitment` files under 告知承诺制 (the item must allow it); `delivery` is the result delivery the
+    applicant chooses ({"method", "address", …}; see cases.intake_modes)."""
     _check_channel(actor, channel)
     if channel == Channel.AGENCY and not (authorisation or "").strip():
         raise ServiceError(_("代办须记录申请人的授权"), fields={"authorisation": _("必填")})
@@ -220,9 +224,13 @@ def file_case(*, item: str, applicant: dict, channel: str, materials: list[str] 
     _check_self_filing(actor, person)
     if issues_business_licence(version):
         data = _enterprise_data(data)  # the licence goes to the enterprise named here, not the applicant
+    intake_modes.check_filing(version, person["id"], commitment=commitment, delivery=delivery)
     recv = _receiving_site(actor, channel, version, site)
-    return _create_case(version=version, applicant=person, channel=channel, materials=materials or [],
-                        actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=green_channel)
+    case = _create_case(version=version, applicant=person, channel=channel, materials=materials or [],
+                        actor=actor, site=recv, data=data, authorisation=authorisation, green_channel=green_channel,
+                        waived=intake_modes.commitment_codes(version) if commitment else frozenset())
+    intake_modes.on_filed(case, version, commitment=commitment, delivery=delivery)
+    return case
 
 
 def issues_business_licence(version: ItemVersion) -> bool:

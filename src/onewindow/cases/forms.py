@@ -61,6 +61,28 @@ class ExtendForm(forms.Form):
 
 class DeliverForm(forms.Form):
     method = forms.ChoiceField(label=_("送达方式"), choices=DeliveryMethod.choices)
+    address = forms.CharField(label=_("收件地址（寄递送达）"), required=False, max_length=200)
+    courier = forms.CharField(label=_("寄递企业（寄递送达）"), required=False, max_length=40)
+    waybill = forms.CharField(label=_("运单号（寄递送达）"), required=False, max_length=40)
+
+
+class AcceptForm(forms.Form):
+    commitment = forms.CharField(label=_("容缺承诺（仅容缺受理时填写）"), required=False, max_length=2000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(label=_("终止理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(forms.Form):
+    result = forms.ChoiceField(label=_("核查结论"), widget=forms.RadioSelect,
+                               choices=[("confirmed", _("承诺属实")), ("false", _("承诺不实（撤销决定）"))])
+    note = forms.CharField(label=_("核查说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeliveryStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("寄递状态"), choices=[("received", _("已签收"))])
 
 
 class WithdrawForm(forms.Form):
@@ -74,7 +96,7 @@ class EmptyForm(forms.Form):
 ACTION_FORMS = {
     "notice": NoticeForm,
     "supplement": EmptyForm,
-    "accept": EmptyForm,
+    "accept": AcceptForm,
     "reject": RejectForm,
     "review": ReviewForm,
     "decide": DecideForm,
@@ -83,6 +105,10 @@ ACTION_FORMS = {
     "extend": ExtendForm,
     "deliver": DeliverForm,
     "withdraw": WithdrawForm,
+    "makeup": EmptyForm,
+    "terminate": TerminateForm,
+    "verify": VerifyForm,
+    "delivery": DeliveryStatusForm,
 }
 
 
@@ -95,8 +121,10 @@ def payload_for(action: str, form: forms.Form, post) -> dict:
         data["accepted"] = post.getlist("accepted")
         data["reasons"] = {c: post.get(f"reason_{c}", "").strip() for c in missing if post.get(f"reason_{c}", "").strip()}
         data.setdefault("note", "")
-    elif action == "supplement":
+    elif action in ("supplement", "makeup"):
         data["materials"] = post.getlist("materials")
+    elif action == "accept" and post.getlist("deferred"):
+        data["deferred"] = post.getlist("deferred")
     elif action == "decide":
         data.setdefault("reason", "")
     return data

@@ -20,6 +20,8 @@ class State(models.TextChoices):
     DELIVERED = "delivered", _("已送达")
     REJECTED = "rejected", _("不予受理")
     WITHDRAWN = "withdrawn", _("已撤回")
+    TERMINATED = "terminated", _("已终止（容缺逾期未补正）")
+    REVOKED = "revoked", _("已撤销（承诺不实）")
 
 
 OPEN_STATES = (State.SUBMITTED, State.PENDING_MATERIALS, State.ACCEPTED, State.REVIEWED, State.SUSPENDED)
@@ -49,6 +51,7 @@ class DeliveryMethod(models.TextChoices):
     WINDOW = "window", _("窗口领取")
     MAIL = "mail", _("邮寄送达")
     ELECTRONIC = "electronic", _("电子送达")
+    POST = "post", _("寄递送达")
 
 
 class SuspendKind(models.TextChoices):

@@ -62,6 +62,9 @@ def case_dict(case: Case, *, with_events: bool = False) -> dict:
             for m in case.materials.all()
         ],
     }
+    from .intake_presenters import case_extras
+
+    out.update(case_extras(case))
     if with_events:
         out["events"] = [
             {"seq": e.seq, "at": _iso(e.at), "action": e.action, "from": e.from_state, "to": e.to_state,

@@ -7,11 +7,13 @@ cases.transitions gives the states and roles; the finer rules, which depend on t
 user's site or department and the case itself, are the guards below.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
 from onewindow.core.errors import Conflict, Forbidden, ServiceError
 
+from . import intake_modes
 from .models import MaterialStatus, State
 from .transitions import TRANSITIONS, allowed_actions
 
@@ -53,6 +55,7 @@ def _decide(case, user):
             _("等待同一件事内签发的证照：%(materials)s，签发后自动补入，再作决定") % {"materials": _("、").join(m.name for m in waiting)},
             code="awaiting_licence", fields={"materials": [m.code for m in waiting]},
         )
+    intake_modes.check_decidable(case)  # 容缺 materials still missing
 
 
 def _extend(case, user):
@@ -65,6 +68,34 @@ def _extend(case, user):
         )
 
 
+# ---- the intake modes' actions (cases.intake_modes runs them; whether they apply is decided here)
+
+def _makeup(case, user):
+    if not intake_modes.outstanding(case):
+        raise Conflict(_("该办件没有待补正的容缺材料"), code="no_deferral", fields={"materials": []})
+
+
+def _terminate(case, user):
+    _require_department(case, user)
+    if not intake_modes.outstanding(case):
+        raise Conflict(_("只有容缺材料逾期未补正的办件才能终止办理"), code="not_terminable", fields={"deferred": []})
+    due = case.deferral.makeup_due
+    if due >= timezone.localdate():
+        raise Conflict(_("补正期限（%(due)s）尚未届满，不能终止办理") % {"due": due.isoformat()},
+                       code="makeup_not_due", fields={"makeup_due": due.isoformat()})
+
+
+def _verify(case, user):
+    _require_department(case, user)
+    if not intake_modes.verification_pending(case):
+        raise Conflict(_("该办件没有待核查的告知承诺"), code="no_verification", fields={"verification": None})
+
+
+def _delivery(case, user):
+    _same_site(lambda: _("只能送达本场所的办件"))(case, user)
+    intake_modes.check_postal_sent(case)
+
+
 GUARDS = {
     "accept": _same_site(lambda: _("只能受理本场所的办件")),
     "deliver": _same_site(lambda: _("只能送达本场所的办件")),
@@ -73,6 +104,10 @@ GUARDS = {
     "suspend": _require_department,
     "resume": _require_department,
     "extend": _extend,
+    "makeup": _makeup,
+    "terminate": _terminate,
+    "verify": _verify,
+    "delivery": _delivery,
 }
 
 

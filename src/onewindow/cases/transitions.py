@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from onewindow.accounts.models import Role
 
-from .models import OPEN_STATES, State
+from .models import CLOCK_STATES, OPEN_STATES, State
 
 PREVIOUS = "__previous__"
 SAME = "__same__"
@@ -26,10 +26,12 @@ class Transition:
     target: str
     roles: frozenset
     label: str  # Chinese source string (gettext_noop); translate with gettext when shown
+    # Outcome-dependent targets: the handler's data["outcome"] → the state it leads to instead of `target`.
+    branches: tuple[tuple[str, str], ...] = ()
 
 
-def _t(action, sources, target, roles, label):
-    return Transition(action, tuple(sources), target, frozenset(roles), label)
+def _t(action, sources, target, roles, label, branches=None):
+    return Transition(action, tuple(sources), target, frozenset(roles), label, tuple((branches or {}).items()))
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -46,6 +48,12 @@ TRANSITIONS: dict[str, Transition] = {
         _t("extend", [State.ACCEPTED, State.REVIEWED, State.SUSPENDED], SAME, {Role.APPROVER}, gettext_noop("延期")),
         _t("deliver", [State.CONCLUDED], State.DELIVERED, {Role.CLERK, Role.AGENT}, gettext_noop("送达")),
         _t("withdraw", list(OPEN_STATES), State.WITHDRAWN, {Role.APPLICANT, Role.AGENT, Role.CLERK}, gettext_noop("撤回申请")),
+        # The intake modes (cases.intake_modes): 容缺 make-up and its termination, 告知承诺 verification, postal receipt.
+        _t("makeup", CLOCK_STATES, SAME, {Role.APPLICANT, Role.AGENT, Role.CLERK}, gettext_noop("容缺补正")),
+        _t("terminate", CLOCK_STATES, State.TERMINATED, {Role.REVIEWER, Role.APPROVER}, gettext_noop("终止办理（容缺逾期）")),
+        _t("verify", [State.CONCLUDED, State.DELIVERED], SAME, {Role.REVIEWER, Role.APPROVER}, gettext_noop("承诺核查"),
+           branches={"false": State.REVOKED}),
+        _t("delivery", [State.DELIVERED], SAME, {Role.CLERK, Role.AGENT}, gettext_noop("寄递签收")),
     ]
 }
 
@@ -57,10 +65,15 @@ def allowed_actions(state: str) -> list[str]:
     return [a for a, t in TRANSITIONS.items() if state in t.sources]
 
 
-def target_state(action: str, state: str, state_before_suspension: str = "") -> str:
-    """The state `action` leads to from `state`: the table's target, the same state for ``SAME``, and
+def target_state(action: str, state: str, state_before_suspension: str = "", outcome: str | None = None) -> str:
+    """The state `action` leads to from `state`: the branch for the handler's `outcome` when the table
+    has one (verify "false" → revoked), else the table's target, the same state for ``SAME``, and
     for ``PREVIOUS`` (resume) the state before the suspension (accepted when none was kept)."""
-    target = TRANSITIONS[action].target
+    t = TRANSITIONS[action]
+    branch = dict(t.branches).get(outcome) if outcome is not None else None
+    if branch:
+        return branch
+    target = t.target
     if target == PREVIOUS:
         return state_before_suspension or State.ACCEPTED
     if target == SAME:

@@ -16,8 +16,8 @@ from onewindow.accounts.models import Role
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.licences.documents import licence_pdf
 
+from . import intake_presenters, services
 from . import page_selectors as ps
-from . import services
 from .documents import bundle_slip_pdf, inline_file
 from .filing import ENTERPRISE_FIELDS, issues_business_licence
 from .forms import ACTION_FORMS, ApplicantForm, payload_for
@@ -104,7 +104,8 @@ def window(request):
             data = {k: request.POST.get(k, "").strip() for k in [*ENTERPRISE_FIELDS, "enterprise_type"]}
         if version is not None:
             case = services.file_case(item=version.item.code, applicant=form.applicant(), channel="window",
-                                      materials=provided, actor=request.user, data=data)
+                                      materials=provided, actor=request.user, data=data,
+                                      **intake_presenters.filing_choices(request.POST))
         else:
             filing = services.file_bundle(bundle=bundle.code, applicant=form.applicant(), channel="window",
                                           materials=provided, actor=request.user, data=data)
@@ -159,7 +160,8 @@ def desk(request):
     except ServiceError as exc:  # today outside the stored calendar
         messages.error(request, exc.message)
         rows = list(page.object_list)
-    return render(request, "cases/desk.html", {"page": page, "rows": rows})
+    return render(request, "cases/desk.html", {"page": page, "rows": rows,
+                                               "intake_tasks": intake_presenters.desk_tasks(request.user)})
 
 
 # ---------------------------------------------------------------- the case page
@@ -192,6 +194,7 @@ def _case_context(request, case, bound=None):
         "has_notice": bool(parts["notices"]),
         "licences": ps.bundle_licences(case.bundle_filing, [case]) if case.bundle_filing_id
         else ps.case_licences(case),
+        "intake": intake_presenters.page_context(case),
     }
 
 

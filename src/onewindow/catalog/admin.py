@@ -32,7 +32,8 @@ from .models import (
 )
 from .serialize import VERSION_FIELDS
 
-MATERIAL_FIELDS = ["code", "name", "required", "form", "copies", "source", "licence_type", "note"]
+MATERIAL_FIELDS = ["code", "name", "required", "form", "copies", "source", "licence_type", "note", "deferrable",
+                   "by_commitment"]
 FEE_FIELDS = ["name", "standard", "basis", "enterprise_related"]
 
 
@@ -248,6 +249,7 @@ class ItemVersionAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
                                    "online_depth", "max_visits"]}),
         (_("窗口授权与办理地点"), {"fields": ["stationed", "window_accepts", "window_reviews", "window_decides",
                                      "where_to_go", "consult_phone"]}),
+        (_("容缺受理与告知承诺"), {"fields": ["makeup_days", "commitment_allowed", "commitment_text", "verification_days"]}),
         (_("中介服务、责任与追责"), {"fields": ["intermediary_services", "responsibilities", "accountability"],
                               "classes": ["collapse"]}),
     ]

@@ -41,6 +41,15 @@ class MaterialOut(Schema):
     source: str
     licence_type: str | None
     note: str
+    deferrable: bool = False
+    by_commitment: bool = False
+
+
+class IntermediaryRef(Schema):
+    code: str
+    name: str
+    free_choice: bool
+    time_limit: str
 
 
 class FeeOut(Schema):
@@ -69,6 +78,11 @@ class ItemDetail(ItemSummary):
     instant: bool
     materials: list[MaterialOut]
     fees: list[FeeOut]
+    commitment_allowed: bool = False
+    commitment_text: str = ""
+    makeup_days: int = 5
+    verification_days: int = 20
+    intermediaries: list[IntermediaryRef] = []
 
 
 def summary(v: ItemVersion) -> dict:
@@ -116,6 +130,8 @@ def detail(v: ItemVersion) -> dict:
                 "source": m.source,
                 "licence_type": m.licence_type.code if m.licence_type else None,
                 "note": m.note,
+                "deferrable": m.deferrable,
+                "by_commitment": m.by_commitment,
             }
             for m in v.materials.all()
         ],
@@ -123,8 +139,20 @@ def detail(v: ItemVersion) -> dict:
             {"name": f.name, "standard": f.standard, "basis": f.basis, "enterprise_related": f.enterprise_related}
             for f in v.fees.all()
         ],
+        commitment_allowed=v.commitment_allowed,
+        commitment_text=v.commitment_text,
+        makeup_days=v.makeup_days,
+        verification_days=v.verification_days,
+        intermediaries=_intermediaries_of(v),
     )
     return out
+
+
+def _intermediaries_of(v: ItemVersion) -> list[dict]:
+    from onewindow.intermediaries.selectors import services_for_item
+
+    return [{"code": s.code, "name": s.name, "free_choice": s.free_choice, "time_limit": s.time_limit}
+            for s in services_for_item(v.item_id)]
 
 
 @router.get("", response={200: ItemPage, 400: ErrorOut}, summary="Search the service catalogue (事项检索)")

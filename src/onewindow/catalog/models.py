@@ -134,6 +134,11 @@ class ItemVersion(models.Model):
     accountability = models.TextField(_("追责情形"), blank=True)
     where_to_go = models.CharField(_("办理地点"), max_length=200, blank=True)
     consult_phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    # Intake modes (容缺受理, 告知承诺制): versioned with the item, so a case keeps the text it signed.
+    makeup_days = models.PositiveSmallIntegerField(_("容缺补正时限（工作日）"), default=5)
+    commitment_allowed = models.BooleanField(_("实行告知承诺制"), default=False)
+    commitment_text = models.TextField(_("告知承诺书文本"), blank=True)
+    verification_days = models.PositiveSmallIntegerField(_("承诺核查时限（工作日）"), default=20)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -184,6 +189,8 @@ class Material(models.Model):
         LicenceType, verbose_name=_("可用电子证照替代"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("填报须知"), max_length=300, blank=True)
+    deferrable = models.BooleanField(_("可容缺（非关键材料）"), default=False)
+    by_commitment = models.BooleanField(_("可承诺替代"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -31,6 +31,7 @@ Bundles (一件事): ``YJS-<name>``, e.g. ``YJS-KBQY`` 开办企业一件事.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -79,6 +80,10 @@ VERSION_FIELDS = [
     "accountability",
     "where_to_go",
     "consult_phone",
+    "makeup_days",
+    "commitment_allowed",
+    "commitment_text",
+    "verification_days",
 ]
 TEXT_FIELDS = [
     "name",
@@ -90,11 +95,13 @@ TEXT_FIELDS = [
     "accountability",
     "where_to_go",
     "consult_phone",
+    "commitment_text",
 ]
-INT_FIELDS = ["statutory_days", "committed_days", "extension_days", "max_visits"]
-BOOL_FIELDS = ["stationed", "window_accepts", "window_reviews", "window_decides"]
+INT_FIELDS = ["statutory_days", "committed_days", "extension_days", "max_visits", "makeup_days", "verification_days"]
+BOOL_FIELDS = ["stationed", "window_accepts", "window_reviews", "window_decides", "commitment_allowed"]
 DICT_KEYS = ["code", "department", *VERSION_FIELDS, "materials", "fees"]
-MATERIAL_KEYS = ["code", "name", "required", "form", "copies", "source", "licence_type", "note"]
+MATERIAL_KEYS = ["code", "name", "required", "form", "copies", "source", "licence_type", "note", "deferrable",
+                 "by_commitment"]
 FEE_KEYS = ["name", "standard", "basis", "enterprise_related"]
 
 DEFAULTS = {
@@ -117,6 +124,10 @@ DEFAULTS = {
     "accountability": "",
     "where_to_go": "",
     "consult_phone": "",
+    "makeup_days": 5,
+    "commitment_allowed": False,
+    "commitment_text": "",
+    "verification_days": 20,
 }
 MATERIAL_DEFAULTS = {
     "required": True,
@@ -125,6 +136,8 @@ MATERIAL_DEFAULTS = {
     "source": MaterialSource.APPLICANT.value,
     "licence_type": "",
     "note": "",
+    "deferrable": False,
+    "by_commitment": False,
 }
 FEE_DEFAULTS = {"basis": "", "enterprise_related": False}
 
@@ -171,6 +184,8 @@ def item_to_dict(version: ItemVersion) -> dict:
             "source": m.source,
             "licence_type": m.licence_type.code if m.licence_type_id else "",
             "note": m.note,
+            "deferrable": m.deferrable,
+            "by_commitment": m.by_commitment,
         }
         for m in version.materials.all()  # Meta ordering (order, code); prefetch-friendly
     ]
@@ -248,7 +263,7 @@ def _list(value, splitter: str) -> list[str]:
 def normalize_material(raw: dict, index: int, errors: dict) -> dict:
     prefix = f"materials[{index}]"
     m = {**MATERIAL_DEFAULTS, **{k: v for k, v in raw.items() if v is not None}}
-    out = {"code": _text(m.get("code")), "name": _text(m.get("name"))}
+    out: dict[str, Any] = {"code": _text(m.get("code")), "name": _text(m.get("name"))}
     if not out["code"]:
         errors[f"{prefix}.code"] = _("材料编码不能为空")
     if not out["name"]:
@@ -259,6 +274,10 @@ def normalize_material(raw: dict, index: int, errors: dict) -> dict:
     out["source"] = _choice(m["source"], _SOURCES, f"{prefix}.source", errors)
     out["licence_type"] = _text(m["licence_type"])
     out["note"] = _text(m["note"])
+    out["deferrable"] = _bool(m["deferrable"], f"{prefix}.deferrable", errors)
+    out["by_commitment"] = _bool(m["by_commitment"], f"{prefix}.by_commitment", errors)
+    if out["deferrable"] and not out["required"]:
+        errors[f"{prefix}.deferrable"] = _("只有必要材料才需标记可容缺")
     return out
 
 

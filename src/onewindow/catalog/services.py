@@ -117,6 +117,8 @@ def _write_children(version: ItemVersion, data: dict, types: dict[str, LicenceTy
             source=m["source"],
             licence_type=types.get(m["licence_type"]) if m["licence_type"] else None,
             note=m["note"],
+            deferrable=m.get("deferrable", False),
+            by_commitment=m.get("by_commitment", False),
         )
         for i, m in enumerate(data["materials"])
     )

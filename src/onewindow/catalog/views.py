@@ -81,8 +81,15 @@ def item_guide(request, code: str):
         "fees": list(version.fees.all()),
         "windows": selectors.department_windows(version.item.department_id),
         "online_capable": version.online_depth in selectors.ONLINE_CAPABLE,
+        "intermediaries": _intermediaries(version.item_id),
     }
     return render(request, "catalog/item_guide.html", context)
+
+
+def _intermediaries(item_id):
+    from onewindow.intermediaries.selectors import services_for_item
+
+    return services_for_item(item_id)
 
 
 def lists(request):

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "onewindow.ratings",
     "onewindow.queue",
     "onewindow.stats",
+    "onewindow.intake",
+    "onewindow.intermediaries",
     "onewindow.api",
 ]
 

@@ -3,11 +3,13 @@
 Query parameters, the path, form fields and JSON bodies are refused with a 400 naming the
 field when they hold control characters (NUL included: PostgreSQL cannot store it) or lone
 surrogates, and JSON bodies when they hold NaN or Infinity. Under /api/ a body must be JSON
-(415 otherwise) and an oversized body is a JSON 413. Refusals are the contract's error shape
+(415 otherwise; the few file uploads in API_UPLOADS take multipart/form-data, checked like a form)
+and an oversized body is a JSON 413. Refusals are the contract's error shape
 in the API and a Chinese message page in the UI.
 """
 
 import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -21,6 +23,8 @@ from .text import text_problem
 API_PREFIX = "/api/"
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_JSON_DEPTH = 32
+# API endpoints that receive a file (multipart/form-data): the signed, scanned 承诺书 (intake.api)
+API_UPLOADS = re.compile(r"^/api/v1/cases/[^/]+/commitment-scan$")
 
 
 class Refused(Exception):
@@ -85,6 +89,9 @@ def check_request(request) -> None:
             raise Refused(413, "too_large", _("请求体过大"),
                           {"body": _("不超过 %(n)s 字节") % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}}) from None
         if not body:
+            return
+        if ctype == "multipart/form-data" and API_UPLOADS.match(request.path_info):
+            _check_pairs(request.POST.lists())
             return
         if ctype != "application/json":
             raise Refused(415, "unsupported_media_type", _("请求体须为 JSON（Content-Type: application/json）"),

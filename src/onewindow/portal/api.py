@@ -36,6 +36,15 @@ class ChildOut(Schema):
     steps: list[StepOut]
 
 
+class PostalOut(Schema):
+    courier: str
+    waybill: str
+    status: str
+    status_label: str
+    sent_at: str | None
+    received_at: str | None
+
+
 class TrackOut(Schema):
     kind: str
     number: str
@@ -53,6 +62,7 @@ class TrackOut(Schema):
     missing: list[MissingOut] = []
     steps: list[StepOut]
     cases: list[ChildOut]
+    delivery: PostalOut | None = None  # 寄递送达: courier, waybill, 寄出 / 签收 (no address)
 
 
 @router.get("/{number}", response=TrackOut, summary="Public progress of a case or bundle (masked, no personal data)")

@@ -23,7 +23,7 @@ from .models import Outbox, OutboxChannel
 log = logging.getLogger("onewindow.notifications")
 
 DEFAULT_SENDER = "onewindow.portal.notifications.OutboxSender"
-NOTIFIED_ACTIONS = ("notice", "accept", "reject", "decide", "deliver")
+NOTIFIED_ACTIONS = ("notice", "accept", "reject", "decide", "deliver", "verify", "terminate")
 
 
 class OutboxSender:

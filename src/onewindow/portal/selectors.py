@@ -114,6 +114,12 @@ TRACK_FIELDS = ("number", "query_code", "applicant_kind", "applicant_name", "sta
 TRACK_EVENT_FIELDS = ("case_id", "seq", "action", "at", "to_state")
 
 
+def public_delivery(case):
+    from onewindow.cases.intake_presenters import public_delivery as postal
+
+    return postal(case)
+
+
 def track(number: str, code: str) -> dict:
     """Public progress of a case or a bundle filing. Unknown number or wrong code: the same NotFound."""
     number = (number or "").strip()
@@ -139,6 +145,7 @@ def track(number: str, code: str) -> dict:
             "steps": public_steps(case),
             **_outcome(case),
             "cases": [],
+            "delivery": public_delivery(case),
         }
     filing = (BundleFiling.objects.select_related("bundle").filter(number=number).first()
               if number and case is None else None)

@@ -274,7 +274,8 @@ def _require_applicant(user: User) -> None:
 
 
 @transaction.atomic
-def apply_online(*, user: User, item: str, files: dict, phone: str | None = None, data: dict | None = None):
+def apply_online(*, user: User, item: str, files: dict, phone: str | None = None, data: dict | None = None,
+                 commitment: bool = False, delivery: dict | None = None):
     """File an online application with uploaded materials ({material code: [files]}).
 
     The case is filed with channel "online" and the uploaded codes as provided materials; it
@@ -288,7 +289,7 @@ def apply_online(*, user: User, item: str, files: dict, phone: str | None = None
     checked = _checked(files)
     codes = sorted({c[0] for c in checked})
     case = case_services.file_case(item=item, applicant=applicant_of(user, phone), channel="online",
-                                   materials=codes, actor=user, data=data)
+                                   materials=codes, actor=user, data=data, commitment=commitment, delivery=delivery)
     _store(case, user, checked)
     return case
 

@@ -14,6 +14,7 @@ from onewindow.accounts.access import require_role
 from onewindow.accounts.models import Role
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.documents import inline_file
+from onewindow.cases.intake_presenters import filing_choices, page_context
 from onewindow.cases.models import DONE_STATES, NoticeKind, State
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
@@ -112,7 +113,8 @@ def apply(request, code):
             for fs in files.values():
                 for f in fs:
                     f.seek(0)
-            case = services.apply_online(user=user, item=code, files=files, phone=phone, data=data)
+            case = services.apply_online(user=user, item=code, files=files, phone=phone, data=data,
+                                         **filing_choices(request.POST))
         except ServiceError as exc:
             error = exc
             staging.discard(request.session, replaced)
@@ -161,6 +163,7 @@ def case_detail(request, number, error=None, status=200):
         "can_rate": rating is None and case.state in DONE_STATES,
         "error": error,
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
+        "intake": page_context(case),
     }
     return render(request, "portal/case.html", context, status=status)
 

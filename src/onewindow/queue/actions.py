@@ -12,6 +12,7 @@ from onewindow.accounts.models import Role
 from onewindow.cases.selectors import cases_visible_to
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 
+from . import calling, opening
 from .models import Queue, Ticket, TicketState
 from .notify import notify_three_ahead
 from .selectors import case_filed_for
@@ -25,9 +26,8 @@ def _locked_ticket(ticket_id, actor) -> Ticket:
         # Visible or not, only a window clerk acts on tickets; say nothing about the ticket.
         raise Forbidden(_("只有窗口受理员可以操作排队号"))
     ticket = None
-    if str(ticket_id).isdigit():
-        ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("site", "queue")
-                  .filter(pk=int(ticket_id), site_id=actor.site_id).first())
+    if str(ticket_id).isdigit() and int(ticket_id) <= calling.MAX_ID and actor.site_id:
+        ticket = calling.locked(int(ticket_id), actor.site_id)
     if ticket is None:
         raise NotFound(_("排队号不存在"), fields={"ticket": _("未找到该排队号")})
     return ticket
@@ -86,6 +86,7 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
             raise NotFound(_("目标队列不存在"), fields={"queue": _("该场所没有此队列")})
         if target_queue.pk == ticket.queue_id:
             raise ServiceError(_("不能转移到原队列"), fields={"queue": _("请选择其他队列")})
+        opening.check_issuing(target_queue, now)  # 409 queue_closed outside the target's sessions
         ticket.ended_at = now
         data["queue"] = target_queue.code
     ticket.state = target

@@ -2,7 +2,8 @@
 
 Errors: {"error": {"code", "message", "fields"}} — 400 bad input (the field named), 401
 no user, 403 role or window refused, 404 unknown site/queue/window/ticket, 409 state
-conflict (fields.allowed lists the actions the ticket allows), 429 daily cap reached.
+conflict (fields.allowed lists the actions the ticket allows) or `queue_closed` (the queue is
+outside its own sessions; the message names today's), 429 daily cap reached.
 """
 
 from typing import Literal

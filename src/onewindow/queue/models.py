@@ -187,7 +187,9 @@ class Ticket(models.Model):
                                     condition=Q(state__in=ACTIVE_STATES) & ~Q(id_number="")),
         ]
         indexes = [
-            models.Index(fields=["queue", "day", "state", "rank", "queued_at"], name="ticket_call_order"),
+            # Call-next's order per queue, over waiting tickets only (called ones leave it): small and hot.
+            models.Index(fields=["queue", "day", "rank", "queued_at", "id"], name="ticket_waiting_order",
+                         condition=Q(state="waiting")),
             models.Index(fields=["site", "day", "state"], name="ticket_site_day_state"),
             models.Index(fields=["window", "state"], name="ticket_window_state"),
         ]

@@ -7,8 +7,8 @@ before first come; then the window's queue priority; then the time queued.
 
 import re
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,10 +18,9 @@ from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.licences.identifiers import id_number_birth_date, validate_id_number
 from onewindow.regions.models import Site, Window
 
-from . import numbering
+from . import calling, numbering, opening
 from .models import (
     ACTIVE_STATES,
-    HELD_STATES,
     Priority,
     Queue,
     Ticket,
@@ -109,16 +108,38 @@ def _priority(priority: str | None, id_number: str) -> str:
     return priority
 
 
+def get_site_queue(site: str, queue: str) -> tuple[Site, Queue]:
+    """The active queue of the site, with its site, in one query (404 naming which is unknown)."""
+    queue_obj = (Queue.objects.select_related("site").annotate(has_sessions=opening.has_sessions())
+                 .filter(site__code=(site or "").strip(), code=(queue or "").strip(), active=True).first())
+    if queue_obj is None:  # the 404 that names the site or the queue
+        site_obj = get_site(site)
+        return site_obj, get_queue(site_obj, queue)
+    return queue_obj.site, queue_obj
+
+
 @transaction.atomic
 def issue(*, site: str, queue: str, id_number: str | None = None, phone: str | None = None,
           priority: str | None = None, appointment=None, actor=None) -> Ticket:
-    """Take a ticket. 404 unknown site/queue; 409 an active ticket of that ID number; 429 daily cap."""
-    site_obj = get_site(site)
-    queue_obj = get_queue(site_obj, queue)
+    """Take a ticket. 404 unknown site/queue; 409 an active ticket of that ID number or the queue
+    outside its sessions; 429 daily cap.
+
+    Everything that can be read before the number is drawn is read first: the counter row is
+    locked from the draw until commit, so the draw is followed only by the insert and the event.
+    """
+    site_obj, queue_obj = get_site_queue(site, queue)
+    now = timezone.now()
+    if getattr(queue_obj, "has_sessions", True):
+        opening.check_issuing(queue_obj, now)
     id_number, phone = _clean_identity(id_number, phone)
     prio = Priority.APPOINTMENT if appointment is not None else _priority(priority, id_number)
-    now = timezone.now()
-    today = timezone.localdate()
+    rank = 0 if prio else 1
+    today = timezone.localdate(now)
+    # Every waiting ticket of this rank or a better one was queued before this one: it is ahead.
+    ahead = Ticket.objects.filter(queue=queue_obj, day=today, state=TicketState.WAITING, rank__lte=rank).count()
+    if id_number and Ticket.objects.filter(queue=queue_obj, day=today, id_number=id_number,
+                                           state__in=ACTIVE_STATES).exists():
+        raise _already_queued(queue_obj)
     seq = numbering.draw(queue_obj.pk, today)  # locks the queue's counter: issuance serialises per queue
     if queue_obj.daily_cap and seq > queue_obj.daily_cap:
         raise ServiceError(_("%(queue)s 今日号源已发完（每日 %(cap)s 个）") % {"queue": queue_obj.name,
@@ -126,72 +147,67 @@ def issue(*, site: str, queue: str, id_number: str | None = None, phone: str | N
                            code="daily_cap_reached", status=429)
     if seq > numbering.MAX_SEQ:
         raise ServiceError(_("今日号码已用完"), code="daily_cap_reached", status=429)
-    if id_number and Ticket.objects.filter(queue=queue_obj, day=today, id_number=id_number,
-                                           state__in=ACTIVE_STATES).exists():
-        raise Conflict(_("该身份证号在 %(queue)s 已有未办结的排队号") % {"queue": queue_obj.name},
-                       fields={"id_number": _("已有排队号")}, code="ticket_exists")
     user = actor if getattr(actor, "role", None) == Role.APPLICANT else None
-    try:
-        with transaction.atomic():
-            ticket = Ticket.objects.create(
-                site=site_obj, queue=queue_obj, day=today, seq=seq, number=numbering.format_number(queue_obj.prefix, seq),
-                state=TicketState.WAITING, priority=prio, rank=0 if prio else 1, queued_at=now, issued_at=now,
-                id_number=id_number, phone=phone, applicant=user, appointment=appointment,
-            )
-    except IntegrityError:
-        raise Conflict(_("该身份证号在 %(queue)s 已有未办结的排队号") % {"queue": queue_obj.name},
-                       fields={"id_number": _("已有排队号")}, code="ticket_exists") from None
-    ticket.waiting_before = waiting_before(ticket)
-    if ticket.waiting_before <= 3:  # already close: no "three ahead" message later
-        Ticket.objects.filter(pk=ticket.pk).update(ahead_notified=True)
+    ticket = Ticket(site=site_obj, queue=queue_obj, day=today, seq=seq,
+                    number=numbering.format_number(queue_obj.prefix, seq), state=TicketState.WAITING, priority=prio,
+                    rank=rank, queued_at=now, issued_at=now, id_number=id_number, phone=phone, applicant=user,
+                    appointment=appointment, ahead_notified=ahead <= 3)  # already close: no "three ahead" later
+    if id_number:  # the one-active-ticket constraint can only refuse a ticket with an ID number
+        try:
+            with transaction.atomic():
+                ticket.save(force_insert=True)
+        except IntegrityError:
+            raise _already_queued(queue_obj) from None
+    else:
+        ticket.save(force_insert=True)
+    ticket.waiting_before = ahead
     event(ticket, "issue", "", actor=actor, at=now, priority=prio)
     return ticket
 
 
+def _already_queued(queue_obj: Queue) -> Conflict:
+    return Conflict(_("该身份证号在 %(queue)s 已有未办结的排队号") % {"queue": queue_obj.name},
+                    fields={"id_number": _("已有排队号")}, code="ticket_exists")
+
+
 def _window_for(window_id, actor) -> Window:
-    window = Window.objects.select_related("hall__site").filter(pk=window_id).first() if str(window_id).isdigit() \
-        else None
+    """The actor's own window (already loaded with the actor: no query); 404 unknown, 403 another's."""
+    if getattr(actor, "role", None) == Role.CLERK and actor.window_id and str(window_id) == str(actor.window_id):
+        return actor.window
+    window = Window.objects.filter(pk=window_id).first() if str(window_id).isdigit() else None
     if window is None:
         raise NotFound(_("窗口不存在"), fields={"window": _("未找到该窗口")})
-    if getattr(actor, "role", None) != Role.CLERK or actor.window_id != window.pk:
-        raise Forbidden(_("只能由在该窗口登录的受理员操作"), code="not_your_window")
-    return window
-
-
-def _call_order(window: Window, links: list[tuple[int, int]]):
-    today = timezone.localdate()
-    qp = Case(*[When(queue_id=q, then=Value(p)) for q, p in links], default=Value(99), output_field=IntegerField())
-    qs = (Ticket.objects.filter(queue_id__in=[q for q, _p in links], day=today, state=TicketState.WAITING)
-          .select_related("site").annotate(queue_priority=qp).order_by("rank", "queue_priority", "queued_at", "id"))
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs
+    raise Forbidden(_("只能由在该窗口登录的受理员操作"), code="not_your_window")
 
 
 @transaction.atomic
 def call_next(window_id, actor) -> Ticket | None:
     """Call the next waiting ticket to the actor's window, or None when no one waits.
 
-    PostgreSQL: the candidate row is locked with SKIP LOCKED, so two windows calling at
-    once take different tickets; SQLite: IMMEDIATE transactions serialise the calls.
+    One short transaction: lock the window's status row (with its held ticket read in the same
+    statement), pick and lock the first candidate (PostgreSQL: FOR UPDATE SKIP LOCKED, so two
+    windows calling at once take different tickets; SQLite: IMMEDIATE transactions serialise
+    the calls), mark it called, send the "three ahead" messages, append the event, and write the
+    audit entry last (it locks the audit chain's head until commit).
     """
     window = _window_for(window_id, actor)
-    status = lock_status(window, actor)  # serialises two terminals of the same window
-    held = Ticket.objects.filter(window=window, state__in=HELD_STATES).values_list("number", flat=True).first()
+    status = lock_status(window, with_held=True)  # serialises two terminals of the same window
+    held = getattr(status, "held", None)
     if held:
         raise Conflict(_("窗口仍有号码 %(number)s 在办理，请先办结、转移或标记过号") % {"number": held},
                        code="window_busy", fields={"ticket": held})
-    links = list(WindowQueue.objects.filter(window=window, queue__active=True).values_list("queue_id", "priority"))
-    if not links:
-        raise Conflict(_("该窗口尚未配置服务队列"), code="no_queues")
     if status.state != WindowState.OPEN or status.clerk_id != actor.pk:
+        if not WindowQueue.objects.filter(window=window, queue__active=True).exists():
+            raise Conflict(_("该窗口尚未配置服务队列"), code="no_queues")
         set_state(status, WindowState.OPEN, actor)
-    ticket = _call_order(window, links).first()
-    if ticket is None:
-        return None
     now = timezone.now()
+    ticket = calling.pick(window.pk, now)
+    if ticket is None:
+        if not WindowQueue.objects.filter(window=window, queue__active=True).exists():
+            raise Conflict(_("该窗口尚未配置服务队列"), code="no_queues")
+        return None
     Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.CALLED, window=window, clerk=actor, called_at=now)
     ticket.state, ticket.window, ticket.clerk, ticket.called_at = TicketState.CALLED, window, actor, now
-    event(ticket, "call", TicketState.WAITING, actor=actor, window=window, at=now, window_number=window.number)
     notify_three_ahead(ticket.queue_id, ticket.day)
+    event(ticket, "call", TicketState.WAITING, actor=actor, window=window, at=now, window_number=window.number)
     return ticket

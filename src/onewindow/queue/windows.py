@@ -1,6 +1,7 @@
 """Window status writes: a clerk opens (signs in at) a window, pauses, resumes, closes it."""
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,10 +13,19 @@ from onewindow.regions.models import Window
 from .models import HELD_STATES, Ticket, WindowState, WindowStatus
 
 
-def lock_status(window: Window, actor=None) -> WindowStatus:
-    """The window's status row, locked (created closed on first use)."""
-    WindowStatus.objects.bulk_create([WindowStatus(window=window, since=timezone.now())], ignore_conflicts=True)
-    return WindowStatus.objects.select_for_update().get(window=window)
+def lock_status(window: Window, actor=None, with_held: bool = False) -> WindowStatus:
+    """The window's status row, locked (created closed on first use). With `with_held`, its
+    `held` is the number of the ticket the window still holds (called or serving), read in the
+    same statement."""
+    qs = WindowStatus.objects.select_for_update(of=("self",)).filter(window=window)
+    if with_held:
+        qs = qs.annotate(held=Subquery(Ticket.objects.filter(window_id=OuterRef("window_id"), state__in=HELD_STATES)
+                                       .values("number")[:1]))
+    status = qs.first()
+    if status is None:
+        WindowStatus.objects.bulk_create([WindowStatus(window=window, since=timezone.now())], ignore_conflicts=True)
+        status = qs.get()
+    return status
 
 
 def set_state(status: WindowStatus, state: str, actor) -> WindowStatus:

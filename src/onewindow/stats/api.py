@@ -13,6 +13,7 @@ from onewindow.queue.stats import summary_keys as hall_summary
 
 from . import rollup, scoring, selectors
 from .access import STATS_ROLES, check_year, parse_period, resolve_region
+from .intake_modes import intake_summary
 
 router = Router(auth=[bearer, session])
 
@@ -72,8 +73,9 @@ def summary(request):
     Returns received, accepted, concluded, completion_rate, on_time_rate, avg_committed_days,
     avg_actual_days, satisfaction_rate and more (docs/metrics.md)."""
     d_from, d_to, region = _args(request)
-    data = selectors.summary(d_from, d_to, region=region, department=request.GET.get("department") or None,
-                             item=request.GET.get("item") or None)
+    scope = {"region": region, "department": request.GET.get("department") or None, "item": request.GET.get("item") or None}
+    data = selectors.summary(d_from, d_to, **scope)
+    data.update(intake_summary(d_from, d_to, **scope))  # 容缺, 告知承诺, 收受分离 (stats.intake_modes)
     return {**data, **hall_summary(d_from, d_to, region)}  # the hall's queue_* keys (onewindow.queue.stats)
 
 

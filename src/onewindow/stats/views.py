@@ -86,7 +86,8 @@ def export(request):
         _("窗口绩效排名"): selectors.performance(d_from, d_to, group="window", region=region),
         _("人员绩效排名"): with_person_names(selectors.performance(d_from, d_to, group="clerk", region=region)),
     }
-    content = build(d_from, d_to, region, figures, SUMMARY_ROWS, RANK_COLUMNS, rankings)
+    content = build(d_from, d_to, region, figures, SUMMARY_ROWS, RANK_COLUMNS, rankings,
+                    hall=hall_summary(d_from, d_to, region))  # the hall's sheet (onewindow.queue.stats)
     resp = HttpResponse(content,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="stats-{d_from:%Y%m%d}-{d_to:%Y%m%d}.xlsx"'

@@ -31,7 +31,16 @@ from django.db.models.functions import Cast, TruncDate, TruncTime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.models import DONE_STATES, Case, CaseEvent, Channel, Notice, NoticeKind, State
+from onewindow.cases.models import (
+    CLOCK_STATES,
+    DONE_STATES,
+    Case,
+    CaseEvent,
+    Channel,
+    Notice,
+    NoticeKind,
+    State,
+)
 from onewindow.ratings.models import RectificationStatus
 from onewindow.regions.models import Site
 from onewindow.workdays.models import CalendarDay
@@ -237,6 +246,17 @@ def accepted_off_hours(ctx: Context) -> QuerySet:
     return ctx.limit(Case.objects.filter(channel=Channel.WINDOW).filter(Exists(bad)))
 
 
+def makeup_overdue(ctx: Context) -> QuerySet:
+    """(h) 容缺受理: a deferred material not handed in by its make-up deadline (makeup_due < today)."""
+    return Case.objects.filter(state__in=CLOCK_STATES, deferral__cleared_on__isnull=True,
+                               deferral__makeup_due__lt=ctx.today)
+
+
+def verification_overdue(ctx: Context) -> QuerySet:
+    """(i) 告知承诺: a verification (核查) still pending after its deadline."""
+    return Case.objects.filter(commitment__verification_state="pending", commitment__verification_due__lt=ctx.today)
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -261,6 +281,8 @@ ANOMALY_RULES = [
     Rule("extension.overrun", Level.ANOMALY, _("超出可延长时限"), extension_overrun, incremental=True),
     Rule("rectification.overdue", Level.ANOMALY, _("评价整改超期"), rectification_overdue),
     Rule("accept.off_hours", Level.ANOMALY, _("非工作时间受理"), accepted_off_hours, incremental=True),
+    Rule("makeup.overdue", Level.ANOMALY, _("容缺材料逾期未补正"), makeup_overdue),
+    Rule("verification.overdue", Level.ANOMALY, _("告知承诺核查超期"), verification_overdue),
 ]
 
 RULES: list[Rule] = DEADLINE_RULES + ANOMALY_RULES

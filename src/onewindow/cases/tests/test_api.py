@@ -217,8 +217,8 @@ def test_accept_through_the_api_sets_hand_counted_due_date():
 @pytest.mark.django_db
 @pytest.mark.parametrize("setup,action,body,allowed", [
     ([], "review", {"opinion": "x"}, ["notice", "accept", "reject", "withdraw"]),
-    (["accept"], "accept", {}, ["review", "decide", "suspend", "extend", "withdraw"]),
-    (["accept"], "deliver", {"method": "window"}, ["review", "decide", "suspend", "extend", "withdraw"]),
+    (["accept"], "accept", {}, ["review", "decide", "suspend", "extend", "withdraw", "makeup", "terminate"]),
+    (["accept"], "deliver", {"method": "window"}, ["review", "decide", "suspend", "extend", "withdraw", "makeup", "terminate"]),
     (["withdraw"], "accept", {}, []),
 ])
 def test_action_not_allowed_in_state_is_409_with_allowed_actions(setup, action, body, allowed):

@@ -113,3 +113,77 @@ def test_decide_from_accepted_needs_authorisation_or_instant():
             services.perform(case.number, "decide", w.approver, {"result": "approve"})
     assert exc.value.code == "review_required"
     assert Case.objects.get(pk=case.pk).state == "accepted"
+
+
+# The intake-mode transitions (DESIGN.md: accepted with deferred materials ──make-up missed──▶ terminated;
+# concluded under a commitment ──verify(false)──▶ revoked), written out by hand. Each case gets the record
+# its action needs (a deferral, a commitment awaiting verification, a posted result), so that an allowed
+# state succeeds and every other state is refused by the table itself.
+INTAKE_EXPECTED = {
+    "makeup": ({"accepted", "reviewed", "suspended"}, None),
+    "terminate": ({"accepted", "reviewed", "suspended"}, "terminated"),
+    "verify:false": ({"concluded", "delivered"}, "revoked"),
+    "verify:confirmed": ({"concluded", "delivered"}, None),
+    "delivery": ({"delivered"}, None),
+}
+
+
+def _intake_case(w, state, action):
+    from onewindow.cases.models import CaseMaterial
+    from onewindow.intake.models import Commitment, Deferral, Postal
+
+    number = _case_in(w, state)
+    case = Case.objects.get(number=number)
+    if action in ("makeup", "terminate"):
+        CaseMaterial.objects.filter(case=case, code="M01").update(status="missing")
+        due = datetime.date(2026, 2, 27) if action == "terminate" else datetime.date(2026, 3, 9)
+        Deferral.objects.create(case=case, materials=["M01"], commitment="限期补交", makeup_due=due)
+    elif action.startswith("verify"):
+        Commitment.objects.create(case=case, text="承诺", verification_due=datetime.date(2026, 3, 30),
+                                  verification_state="pending")
+    elif action == "delivery":
+        Postal.objects.create(case=case, address="宿州市", courier="EMS", waybill="1", state="sent",
+                              sent_at=datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC))
+    return number
+
+
+def _intake_call(w, action):
+    name, _sep, result = action.partition(":")
+    payload = {
+        "makeup": {"materials": ["M01"]},
+        "terminate": {"reason": "逾期未补正"},
+        "verify": {"result": result, "note": "核查"},
+        "delivery": {"status": "received"},
+    }[name]
+    actor = w.reviewer if name in ("terminate", "verify") else w.clerk
+    return name, actor, payload
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(INTAKE_EXPECTED))
+def test_intake_transition_table(action):
+    w = make_world()
+    sources, target = INTAKE_EXPECTED[action]
+    name, actor, payload = _intake_call(w, action)
+    for state in ALL_STATES:
+        number = _intake_case(w, state, action)
+        events_before = CaseEvent.objects.filter(case__number=number).count()
+        with at(2026, 3, 2, 15):
+            if state in sources:
+                case = services.perform(number, name, actor, payload)
+                assert case.state == (target or state), (action, state)
+                assert CaseEvent.objects.filter(case__number=number).count() == events_before + 1
+            else:
+                with pytest.raises(Conflict) as exc:
+                    services.perform(number, name, actor, payload)
+                assert exc.value.code == "invalid_transition", (action, state)
+                assert name not in exc.value.fields["allowed_actions"]
+                assert Case.objects.get(number=number).state == state
+                assert CaseEvent.objects.filter(case__number=number).count() == events_before
+
+
+def test_new_states_are_final():
+    """terminated and revoked: no action leads anywhere from them."""
+    from onewindow.cases.transitions import allowed_actions
+
+    assert allowed_actions("terminated") == [] and allowed_actions("revoked") == []

@@ -97,7 +97,8 @@ def export_catalogue(versions) -> Workbook:
             _put_row(
                 mat_ws,
                 [data["code"], m["code"], m["name"], yes_no[m["required"]], forms.get(m["form"], m["form"]),
-                 m["copies"], sources.get(m["source"], m["source"]), m["licence_type"], m["note"]],
+                 m["copies"], sources.get(m["source"], m["source"]), m["licence_type"], m["note"],
+                 yes_no[m["deferrable"]], yes_no[m["by_commitment"]]],
             )
         for f in data["fees"]:
             _put_row(fee_ws, [data["code"], f["name"], f["standard"], f["basis"], yes_no[f["enterprise_related"]]])

@@ -300,6 +300,8 @@ def parse_catalogue(file) -> tuple[list[dict], dict[str, int], list[RowError]]:
             "source": check.choice(row.get("来源"), "来源", sources, "来源渠道", default=MaterialSource.APPLICANT.value),
             "licence_type": check.text(row.get("可替代证照"), "可替代证照"),
             "note": check.text(row.get("说明"), "说明"),
+            "deferrable": check.boolean(row.get("可容缺"), "可容缺", default=False),
+            "by_commitment": check.boolean(row.get("可承诺替代"), "可承诺替代", default=False),
         }
         if m["licence_type"] and m["licence_type"] not in licence_types:
             check.fail("可替代证照", f"证照类型编码“{m['licence_type']}”不存在")

@@ -38,6 +38,10 @@ ITEM_COLUMNS = [
     ("追责情形", "accountability", "text"),
     ("办理地点", "where_to_go", "text"),
     ("咨询电话", "consult_phone", "text"),
+    ("容缺补正时限", "makeup_days", "int"),
+    ("实行告知承诺制", "commitment_allowed", "bool"),
+    ("告知承诺书文本", "commitment_text", "text"),
+    ("承诺核查时限", "verification_days", "int"),
 ]
 ITEM_REQUIRED = ["事项编码", "事项名称", "实施部门编码", "事项类型", "法定办结时限", "承诺办结时限"]
 
@@ -51,6 +55,8 @@ MATERIAL_COLUMNS = [
     ("来源", "source", "source"),
     ("可替代证照", "licence_type", "text"),
     ("说明", "note", "text"),
+    ("可容缺", "deferrable", "bool"),
+    ("可承诺替代", "by_commitment", "bool"),
 ]
 MATERIAL_REQUIRED = ["事项编码", "材料编码", "材料名称"]
 

@@ -62,9 +62,11 @@ def test_export_layout(exported):
     assert (food["法定办结时限"], food["承诺办结时限"], food["最多跑动次数"]) == (20, 5, 0)
     assert food["进驻大厅办理"] == "是" and food["窗口决定授权"] == "否"
     materials = list(wb["材料"].iter_rows(values_only=True))
-    assert materials[0] == ("事项编码", "材料编码", "材料名称", "必要", "形式", "份数", "来源", "可替代证照", "说明")
-    assert materials[1] == ("SZ-GAJ-GG-0001", "M01", "居民身份证", "是", "原件", 1, "申请人自备", None, None)
-    assert materials[3] == ("SZ-SCJG-XK-0001", "M02", "营业执照复印件", "是", "复印件", 2, "申请人自备", "YYZZ", None)
+    assert materials[0] == ("事项编码", "材料编码", "材料名称", "必要", "形式", "份数", "来源", "可替代证照", "说明",
+                            "可容缺", "可承诺替代")
+    assert materials[1] == ("SZ-GAJ-GG-0001", "M01", "居民身份证", "是", "原件", 1, "申请人自备", None, None, "否", "否")
+    assert materials[3] == ("SZ-SCJG-XK-0001", "M02", "营业执照复印件", "是", "复印件", 2, "申请人自备", "YYZZ", None,
+                            "否", "否")
     assert materials[4][3] == "否" and materials[4][8] == "委托办理时提交"
     fees = list(wb["收费"].iter_rows(values_only=True))
     assert fees[1] == ("SZ-GAJ-QR-0001", "印章工本费", "每枚30元", "皖价服〔2015〕88号", "是")
@@ -309,3 +311,25 @@ def test_demo_catalogue_round_trip(tmp_path):
     assert ItemVersion.objects.count() == versions + 1
     names = [m["name"] for m in item_to_dict(current_versions().get(item__code=code))["materials"]]
     assert old_name + "（新版）" in names
+
+
+def test_intake_mode_columns_round_trip(exported):
+    """可容缺 / 可承诺替代 on a material and the item's 告知承诺 columns: edited in the sheet, imported as a new
+    version."""
+    from onewindow.catalog.models import Material
+
+    before = current_versions().get(item__code="SZ-SCJG-XK-0001").version
+    # Row 4 of 材料 is SZ-SCJG-XK-0001 M02 (required); row 1 of 事项 + 4 is that item.
+    _set(exported, "材料", 4, "可容缺", "是")
+    _set(exported, "材料", 4, "可承诺替代", "是")
+    _set(exported, "事项", 5, "实行告知承诺制", "是")
+    _set(exported, "事项", 5, "告知承诺书文本", "本人承诺所填信息真实。")
+    _set(exported, "事项", 5, "容缺补正时限", 3)
+    result = _import(exported)
+    assert result.errors == [] and result.updated == 1
+    v = current_versions().get(item__code="SZ-SCJG-XK-0001")
+    assert v.version == before + 1 and v.commitment_allowed and v.commitment_text == "本人承诺所填信息真实。" and v.makeup_days == 3
+    m = Material.objects.get(version=v, code="M02")
+    assert m.deferrable and m.by_commitment
+    again = _import(exported)
+    assert again.errors == [] and again.updated == 0  # lossless: the same sheet changes nothing more

@@ -62,3 +62,48 @@ def test_windows_calling_at_once_never_share_a_ticket():
     assert sorted(called) == [f"A{i:03d}" for i in range(1, 25)]  # each once
     assert TicketEvent.objects.filter(action="call").count() == 24
     assert Ticket.objects.filter(state="done").count() == 24
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kiosks_issuing_while_windows_call():
+    """Two kiosks issue into both queues while three windows call (the hall's normal state):
+    every ticket called once, per queue the numbers 1..n each once."""
+    import threading
+    import time
+
+    w = make_hall()
+    windows = [(w.window.pk, w.clerk), (w.window2.pk, w.clerk2), (w.window3.pk, w.clerk3)]
+    kiosks_done = threading.Barrier(2)
+    finished = threading.Event()
+
+    def work(i):
+        if i < 2:  # a kiosk: 10 tickets, A and B in turn
+            got = [services.issue(site="SZ-CENTRE", queue=("general", "estate")[k % 2]).number for k in range(10)]
+            kiosks_done.wait(timeout=60)
+            finished.set()
+            return ("issued", got)
+        window_id, clerk = windows[i - 2]
+        got = []
+        for _ in range(200):  # bounded
+            t = services.call_next(window_id, clerk)
+            if t is None:
+                if finished.is_set():
+                    t = services.call_next(window_id, clerk)  # one look after the kiosks stopped
+                    if t is None:
+                        break
+                else:
+                    time.sleep(0.01)
+                    continue
+            got.append(t.number)
+            services.perform(t.pk, "start", clerk)
+            services.perform(t.pk, "finish", clerk)
+        return ("called", got)
+
+    with at(2026, 3, 2, 9, 30):
+        results, errors = _run_threads(5, work)
+    assert errors == []
+    issued = sorted(n for kind, batch in results if kind == "issued" for n in batch)
+    called = sorted(n for kind, batch in results if kind == "called" for n in batch)
+    assert issued == [f"A{i:03d}" for i in range(1, 11)] + [f"B{i:03d}" for i in range(1, 11)]
+    assert called == issued  # each ticket called exactly once
+    assert TicketEvent.objects.filter(action="call").count() == 20

@@ -68,3 +68,27 @@ def test_stats_page_shows_the_hall():
     c.force_login(w.supervisor)
     page = c.get("/stats/?from=2026-03-01&to=2026-03-31").content.decode()
     assert 'id="hall-stats"' in page and "15.25" in page and "25%" in page  # no-show rate 1 of 4
+
+
+def test_excel_export_has_the_hall_sheet():
+    import io
+
+    from openpyxl import load_workbook
+
+    w = make_hall()
+    build_day(w)
+    c = Client()
+    c.force_login(w.supervisor)
+    resp = c.get("/stats/export.xlsx?from=2026-03-01&to=2026-03-31")
+    assert resp.status_code == 200
+    ws = load_workbook(io.BytesIO(resp.content))["大厅排队"]
+    rows = [tuple(v for v in r if v is not None) for r in ws.iter_rows(values_only=True)]
+    rows = [r for r in rows if r]
+    # the same hand-worked answers as test_hand_built_day
+    assert rows[1:8] == [("取号量", 5), ("办结号数", 3), ("平均等候（分钟）", 15.25), ("90% 等候不超过（分钟）", 30),
+                         ("平均办理（分钟）", 20), ("预约占比", 0.2), ("过号率", 0.25)]
+    assert rows[8] == ("日期", "取号量", "办结号数", "平均等候（分钟）", "平均办理（分钟）", "过号率")
+    assert rows[9] == ("2026-03-02", 5, 3, 15.25, 20, 0.25)  # one day: the period's figures
+    assert rows[10:13] == [("服务场所", "窗口", "办结号数"), ("SZ-CENTRE", "01", 2), ("SZ-CENTRE", "02", 1)]
+    assert rows[13:] == [("工作人员", "办结号数"), ("clerk", 2), ("clerk2", 1)]
+    assert ws["B8"].number_format == "0.0%" and ws["B4"].number_format == "0.00"

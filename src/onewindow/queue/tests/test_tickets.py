@@ -236,3 +236,10 @@ def test_finish_links_case_and_other_case_404():
             services.perform(t.pk, "finish", w.clerk, {"case": "34130020260302999999"})
         out = services.perform(t.pk, "finish", w.clerk, {"case": case.number})
     assert out.case_id == case.pk and out.state == "done"
+
+
+def test_absurd_ticket_id_is_404_not_500():
+    w = make_hall()
+    for bad in ("99999999999999999999999", "-1", "abc"):
+        with pytest.raises(NotFound):
+            services.perform(bad, "start", w.clerk)

@@ -239,4 +239,4 @@ def test_online_case_accepted_late_is_not_a_window_acceptance(w):
 
 def test_rules_registry_has_unique_codes():
     codes = [r.code for r in rules.RULES]
-    assert len(codes) == len(set(codes)) == 9
+    assert len(codes) == len(set(codes)) == 11  # + makeup.overdue, verification.overdue (intake modes)

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 
 from onewindow.accounts.twofactor import demo_devices
 
-ORDER = ["workdays", "regions", "catalog", "accounts", "licences", "cases", "agency", "ratings", "queue"]
+ORDER = ["workdays", "regions", "catalog", "intermediaries", "accounts", "licences", "cases", "agency", "ratings", "queue"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,40 @@
+"""Admin: the 中介服务清单 and its providers, maintained by the centre administrator."""
+
+from django.contrib import admin
+
+from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.audit.admin_mixin import AuditTrailAdminMixin
+
+from .models import Engagement, IntermediaryService, Provider
+
+
+@admin.register(IntermediaryService)
+class IntermediaryServiceAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
+    list_display = ["code", "name", "free_choice", "time_limit", "order"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["items"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
+    list_display = ["name", "qualification", "region", "contact", "active"]
+    list_filter = ["active", "services"]
+    search_fields = ["name", "qualification"]
+    filter_horizontal = ["services"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(ScopedModelAdmin):
+    """Recorded and rated through the case (intermediaries.services): read-only here."""
+
+    list_display = ["case", "service", "provider", "report_date", "rating"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
