@@ -26,7 +26,19 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, DateField, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, TimeField
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TimeField,
+)
 from django.db.models.functions import Cast, TruncDate, TruncTime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

@@ -46,9 +46,9 @@ def expected(today):
             fired.append(("deadline.red", "red"))
         if c.state in ("accepted", "reviewed") and c.due_date >= today and cal[c.due_date][0] <= t + 1:
             fired.append(("deadline.yellow", "yellow"))
-        if c.state == "submitted" and c.channel == "online":
-            if t - _ordinal(cal, c.submitted_at.astimezone(SH).date()) > 1:
-                fired.append(("online.not_prereviewed", "anomaly"))
+        if (c.state == "submitted" and c.channel == "online"
+                and t - _ordinal(cal, c.submitted_at.astimezone(SH).date()) > 1):
+            fired.append(("online.not_prereviewed", "anomaly"))
         if "notice_refused" in actions or Notice.objects.filter(case=c, kind="notice").count() > 1:
             fired.append(("notice.repeated", "anomaly"))
         if c.state == "suspended" and t - _ordinal(cal, c.suspended_on) > 20:
