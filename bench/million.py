@@ -86,10 +86,10 @@ What the sweep does at this scale (src/onewindow/supervision/services.py, rules.
   so the first sweep opens ~181,000 `accept.off_hours` alerts; that rule's evaluation over all
   history (~960,000 accept events against site hours) is most of the first-run time, which is
   still above target: it is paid once (and after a change of thresholds or `everything=True`).
-- Where the first run's time went before ADR 0192 (2026-11-26, one rule per sweep): the whole first
+- Where the first run's time went before ADR 0195 (2026-11-26, one rule per sweep): the whole first
   sweep 12.8 s; `accept.off_hours` 11.9 s of it (choosing 181,032 cases 1.7 s, inserting their
   alerts into a table with 8 indexes 3.4 s, the deferred foreign-key checks of case, department and
-  site 3.4 s at commit), `offsystem.loop` 1.85 s. Since ADR 0192 (2026-12-06): each rule's alerts are
+  site 3.4 s at commit), `offsystem.loop` 1.85 s. Since ADR 0195 (2026-12-06): each rule's alerts are
   inserted straight from the rule's own query (no second lookup of the cases by id); off-hours is an
   EXISTS from the window case with its site's hours, the wall-clock time computed as `AT TIME ZONE
   INTERVAL '+08:00'` (a zone lookup per evaluation cost ~1 s here) and the days off hashed once;

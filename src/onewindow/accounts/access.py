@@ -340,5 +340,18 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
 
 
+class ScopedReadOnlyAdmin(ScopedModelAdmin):
+    """Records written only by a service (events, mode records, engagements): viewed here, never edited."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedTabularInline(ScopedInlineMixin, admin.TabularInline):
     pass

@@ -3,8 +3,8 @@ offered to every staff member, asked after the password.
 
 A signed-in user who must (their role) or chose to (a confirmed device) give a second factor
 reaches only the enrol and verify pages until they have; everything else redirects there (the
-API answers 401). ONEWINDOW_DEMO_NO_2FA=1, honoured only outside the production profile, lets the
-demo's administrators through; the demo also gives `admin` and `supervisor1` a TOTP device with a
+API answers 401). ONEWINDOW_DEMO_NO_2FA=1, honoured only outside the production profile, lets every
+user through (demo devices included); the demo also gives `admin` and `supervisor1` a TOTP device with a
 published key (DEMO_KEY_BASE32), so the real flow can be shown with any authenticator app or with
 `onewindow totp USERNAME`.
 """
@@ -43,8 +43,8 @@ def required_for(user) -> bool:
 
 def needs_second_factor(user) -> bool:
     """True when this signed-in user has not yet given the second factor they owe."""
-    if not user.is_authenticated or user.is_verified():
-        return False
+    if not user.is_authenticated or user.is_verified() or settings.DEMO_NO_2FA:
+        return False  # the demo switch lets everyone through, the demo's own TOTP devices included
     return required_for(user) or user_has_device(user, confirmed=True)
 
 

@@ -13,6 +13,7 @@ from onewindow.cases import selectors as case_selectors
 from onewindow.cases import services as case_services
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.portal.services import max_upload_bytes
+from onewindow.portal.uploads import limits as upload_limits
 
 from . import selectors, services
 from .documents import receipt_pdf
@@ -31,7 +32,8 @@ def file(request):
     code = request.GET.get("item") or request.POST.get("item") or ""
     version = page_selectors.current_version(code)
     ctx = {"q": q, "results": page_selectors.search_catalogue(q)[0], "version": version, "errors": {},
-           "values": {}, "provided": [], "max_mb": max_upload_bytes() // (1024 * 1024)}
+           "values": {}, "provided": [], "max_mb": max_upload_bytes() // (1024 * 1024),
+           "upload_limits": upload_limits()}
     if version is not None:
         ctx["materials"] = list(version.materials.all())
     if request.method == "POST":

@@ -12,6 +12,7 @@ from django.utils.translation import override
 from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, NotFound, ServiceError
+from onewindow.core.text import payload_text
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
 from . import intake_modes
@@ -87,18 +88,7 @@ def _perform_locked(number, action, actor: User, payload) -> Case:
     return case
 
 
-def _text(payload, key, label, *, required=True, max_len=2000) -> str:
-    value = payload.get(key)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ServiceError(_("%(label)s格式有误") % {"label": label}, fields={key: _("应为文本")})
-    value = value.strip()
-    if required and not value:
-        raise ServiceError(_("%(label)s必填") % {"label": label}, fields={key: _("必填")})
-    if len(value) > max_len:
-        raise ServiceError(_("%(label)s过长") % {"label": label}, fields={key: _("不超过 %(max_len)s 字") % {"max_len": max_len}})
-    return value
+_text = payload_text
 
 
 def _today() -> datetime.date:

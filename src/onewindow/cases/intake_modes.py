@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import Conflict, ServiceError
+from onewindow.core.text import payload_text
 from onewindow.intake.models import (
     BrokenCommitment,
     Commitment,
@@ -36,17 +37,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _text(payload, key, label, *, required=True, max_len=2000) -> str:
-    value = payload.get(key)
-    value = "" if value is None else value
-    if not isinstance(value, str):
-        raise ServiceError(_("%(label)s格式有误") % {"label": label}, fields={key: _("应为文本")})
-    value = value.strip()
-    if required and not value:
-        raise ServiceError(_("%(label)s必填") % {"label": label}, fields={key: _("必填")})
-    if len(value) > max_len:
-        raise ServiceError(_("%(label)s过长") % {"label": label}, fields={key: _("不超过 %(max_len)s 字") % {"max_len": max_len}})
-    return value
+_text = payload_text
 
 
 def _codes(payload, key) -> list[str]:

@@ -54,6 +54,9 @@ def _checklist(version, bundle, held):
     return []
 
 
+WORKBENCH_ROWS = 100
+
+
 def _workbench(request, *, form, version, bundle, provided=(), lookup=None, status=200):
     lookup = lookup or ps.applicant_lookup(form["ident"].value() if form.is_bound else "")
     held = ps.held_licences(lookup["licences"])
@@ -64,7 +67,9 @@ def _workbench(request, *, form, version, bundle, provided=(), lookup=None, stat
         "lookup": lookup,
         "checklist": _checklist(version, bundle, held),
         "provided": set(provided),
-        "queue": list(ps.window_queue(request.user)[:100]),
+        "queue": list(ps.window_queue(request.user)[:WORKBENCH_ROWS]),
+        "queue_total": ps.window_queue(request.user).count(),
+        "queue_rows": WORKBENCH_ROWS,
         "q": request.GET.get("q", ""),
     }
     context["search_items"], context["search_bundles"] = ps.search_catalogue(context["q"])

@@ -234,6 +234,9 @@ def _rows(formset, fields) -> tuple[list[dict], bool]:
 @admin.register(ItemVersion)
 class ItemVersionAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
     form = ItemVersionForm
+
+    class Media:
+        css = {"all": ["onewindow/admin.css"]}  # the materials table fits the page
     list_display = ["item_code", "name", "version", "status", "is_current", "type", "department",
                     "committed_days", "statutory_days", "online_depth"]
     list_filter = ["is_current", "status", "type", "online_depth", "subject", "item__department"]

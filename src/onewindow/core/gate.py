@@ -116,7 +116,21 @@ class InputGateMiddleware:
             check_request(request)
         except Refused as exc:
             return refusal_response(request, exc)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and request.path_info.startswith(API_PREFIX) \
+                and "json" not in response.get("Content-Type", ""):
+            return _not_allowed(request, response)
+        return response
+
+
+def _not_allowed(request, response):
+    """django-ninja answers a method an operation lacks with a plain-text 405: the contract's shape
+    instead, with the same Allow header."""
+    allowed = response.get("Allow", "")
+    out = JsonResponse(error_body("method_not_allowed", _("不支持 %(method)s 请求") % {"method": request.method},
+                                  {"method": _("可用：%(allowed)s") % {"allowed": allowed}}), status=405)
+    out["Allow"] = allowed
+    return out
 
 
 def refusal_response(request, exc: Refused):

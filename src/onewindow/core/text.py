@@ -115,3 +115,18 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def payload_text(payload: dict, key: str, label: str, *, required: bool = True, max_len: int = 2000) -> str:
+    """A text field of an action's payload, stripped: absent is blank; a non-text, a missing required
+    value or an over-long one is a ServiceError naming the field."""
+    value = payload.get(key)
+    value = "" if value is None else value
+    if not isinstance(value, str):
+        raise ServiceError(_("%(label)s格式有误") % {"label": label}, fields={key: _("应为文本")})
+    value = value.strip()
+    if required and not value:
+        raise ServiceError(_("%(label)s必填") % {"label": label}, fields={key: _("必填")})
+    if len(value) > max_len:
+        raise ServiceError(_("%(label)s过长") % {"label": label}, fields={key: _("不超过 %(max_len)s 字") % {"max_len": max_len}})
+    return value

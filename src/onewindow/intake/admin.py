@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.accounts.access import ScopedModelAdmin, ScopedReadOnlyAdmin
 from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 
 from .models import BrokenCommitment, Commitment, Deferral, IntakePolicy, Postal
@@ -29,31 +29,20 @@ class BrokenCommitmentAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
         return False
 
 
-class _ReadOnly(ScopedModelAdmin):
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Deferral)
-class DeferralAdmin(_ReadOnly):
+class DeferralAdmin(ScopedReadOnlyAdmin):
     list_display = ["case", "materials", "makeup_due", "cleared_on"]
     search_fields = ["case__number"]
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(_ReadOnly):
+class CommitmentAdmin(ScopedReadOnlyAdmin):
     list_display = ["case", "verification_state", "verification_due", "verified_at"]
     list_filter = ["verification_state"]
     search_fields = ["case__number"]
 
 
 @admin.register(Postal)
-class PostalAdmin(_ReadOnly):
+class PostalAdmin(ScopedReadOnlyAdmin):
     list_display = ["case", "courier", "waybill", "state", "sent_at", "received_at"]
     search_fields = ["case__number", "waybill"]

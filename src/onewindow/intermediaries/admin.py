@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from onewindow.accounts.access import ScopedModelAdmin
+from onewindow.accounts.access import ScopedModelAdmin, ScopedReadOnlyAdmin
 from onewindow.audit.admin_mixin import AuditTrailAdminMixin
 
 from .models import Engagement, IntermediaryService, Provider
@@ -25,16 +25,7 @@ class ProviderAdmin(AuditTrailAdminMixin, ScopedModelAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(ScopedModelAdmin):
+class EngagementAdmin(ScopedReadOnlyAdmin):
     """Recorded and rated through the case (intermediaries.services): read-only here."""
 
     list_display = ["case", "service", "provider", "report_date", "rating"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -24,13 +24,16 @@ def search(search: str = "", item: str = "", page=1, page_size=20) -> Page:
     result = paginate(qs.order_by("order", "code"), page, page_size)
     rows = list(result.rows)
     # Items and providers of the page's services: two queries, whatever the page size.
-    from django.db.models import prefetch_related_objects
+    from django.db.models import OuterRef, Subquery, prefetch_related_objects
 
-    from onewindow.catalog.models import ServiceItem
+    from onewindow.catalog.models import ItemVersion, ServiceItem
 
+    # each item with the name of its current version (shown to people instead of its code), same query
+    current_name = ItemVersion.objects.filter(item=OuterRef("pk"), is_current=True).values("name")[:1]
     prefetch_related_objects(
         rows,
-        Prefetch("items", queryset=ServiceItem.objects.select_related("department").order_by("code")),
+        Prefetch("items", queryset=ServiceItem.objects.select_related("department")
+                 .annotate(current_name=Subquery(current_name)).order_by("code")),
         Prefetch("providers", queryset=Provider.objects.filter(active=True).select_related("region")),
     )
     result.rows = rows

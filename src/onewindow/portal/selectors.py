@@ -63,8 +63,40 @@ def my_cases(user) -> QuerySet:
             .order_by("-submitted_at", "-id"))
 
 
+def my_licences(user, holder: str) -> QuerySet:
+    """The licences in force that the applicant holds, and those issued by the applicant's own cases to
+    someone else (the 营业执照 of the business a person registered), newest first."""
+    from onewindow.licences.selectors import licences_of_holder, valid_licences
+
+    numbers = my_cases(user).order_by().values("number")
+    issued = valid_licences().filter(case_number__in=numbers)
+    held = licences_of_holder(holder) if holder else issued.none()
+    return (held | issued).select_related("licence_type").distinct().order_by("-issued_on", "-pk")
+
+
+def case_licences(case) -> list:
+    """The licences this case issued (for a 一件事 part, the bundle's own 营业执照 too)."""
+    from onewindow.cases import page_selectors
+
+    if case.bundle_filing_id:
+        return page_selectors.bundle_licences(case.bundle_filing, [case])
+    return page_selectors.case_licences(case)
+
+
 def uploads_of(case) -> QuerySet:
     return Upload.objects.filter(case=case).order_by("id")
+
+
+def uploads_named(case, materials_by_code: dict) -> list[Upload]:
+    """The case's uploads, each with `material_name`: the name of its material (or 授权委托书), never its code."""
+    from onewindow.agency.services import AUTHORISATION_CODE
+
+    uploads = list(uploads_of(case))
+    for u in uploads:
+        m = materials_by_code.get(u.material_code)
+        u.material_name = (m.name if m is not None else
+                           _("授权委托书") if u.material_code == AUTHORISATION_CODE else _("其他材料"))
+    return uploads
 
 
 def visible_upload(user, upload_id: int) -> Upload:

@@ -29,26 +29,19 @@ from onewindow.licences.identifiers import validate_id_number, validate_uscc
 
 from .models import SmsCode, Upload
 from .notifications import send_sms
+from .uploads import SIGNATURES, check_limits, inspect_file, max_upload_bytes, within_batch
+
+__all__ = ["SIGNATURES", "inspect_file", "max_upload_bytes"]  # imported from here by the agency and views
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 CODE_TTL = datetime.timedelta(minutes=5)
 CODE_MAX_FAILURES = 5
 ONLINE_DEPTHS = (OnlineDepth.FULL, OnlineDepth.PREREVIEW)
 
-# (magic prefix, content type, extension)
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-]
 
 
 def _conf(name, default):
     return getattr(settings, name, default)
-
-
-def max_upload_bytes() -> int:
-    return int(_conf("ONEWINDOW_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 
 class RateLimited(ServiceError):
@@ -203,23 +196,6 @@ def applicant_of(user: User, phone: str | None = None) -> dict:
     return block
 
 
-def inspect_file(f, field: str) -> tuple[bytes, str, str]:
-    """Read an uploaded file and check it by content: PDF, PNG or JPEG, within the size limit."""
-    limit = max_upload_bytes()
-    size = getattr(f, "size", None)
-    if size is not None and size > limit:
-        raise ServiceError(_("文件过大：%(name)s") % {"name": f.name}, fields={field: _("单个文件不超过 %(limit)s MB") % {"limit": limit // (1024 * 1024) or 1}})
-    data = f.read(limit + 1)
-    if len(data) > limit:
-        raise ServiceError(_("文件过大：%(name)s") % {"name": f.name}, fields={field: _("单个文件不超过 %(limit)s MB") % {"limit": limit // (1024 * 1024) or 1}})
-    if not data:
-        raise ServiceError(_("文件为空：%(name)s") % {"name": f.name}, fields={field: _("文件为空")})
-    for magic, ctype, ext in SIGNATURES:
-        if data.startswith(magic):
-            return data, ctype, ext
-    raise ServiceError(_("文件类型不受支持：%(name)s") % {"name": f.name}, fields={field: _("仅支持 PDF、JPG、PNG 文件")})
-
-
 def sort_files(files: dict) -> tuple[list, dict]:
     """Check every file, not only up to the first refusal: (the files that passed, {field: reason})."""
     good, errors = [], {}
@@ -232,7 +208,8 @@ def sort_files(files: dict) -> tuple[list, dict]:
                 errors[f"m_{code}"] = f"{exc.message}（{detail}）" if detail else exc.message
                 continue
             good.append((code, f, data, ctype, ext))
-    return good, errors
+    good, over = within_batch(good)
+    return good, {**over, **errors}
 
 
 def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
@@ -244,8 +221,17 @@ def _checked(files: dict) -> list[tuple[str, object, bytes, str, str]]:
     return out
 
 
+def _within_limits(user: User, checked, case=None) -> None:
+    """The batch against the count, size and daily limits (uploads.check_limits); one uploader's
+    batches take turns, so that two at once cannot both pass the daily volume."""
+    _serialise(f"uploads:{user.pk}")
+    check_limits(user, checked, case)
+
+
 def store_uploads(case, user: User, checked) -> list[Upload]:
-    """Store checked files [(code, file, data, ctype, ext)] as the case's uploads (also the agency's 委托书)."""
+    """Store checked files [(code, file, data, ctype, ext)] as the case's uploads (also the agency's 委托书),
+    within the count, size and daily limits."""
+    _within_limits(user, checked, case)
     return _store(case, user, checked)
 
 
@@ -287,6 +273,7 @@ def apply_online(*, user: User, item: str, files: dict, phone: str | None = None
     if version is not None and version.online_depth not in ONLINE_DEPTHS:
         raise ServiceError(_("该事项暂不支持网上申请，请到窗口办理"), fields={"item": _("仅窗口办理")})
     checked = _checked(files)
+    _within_limits(user, checked)
     codes = sorted({c[0] for c in checked})
     case = case_services.file_case(item=item, applicant=applicant_of(user, phone), channel="online",
                                    materials=codes, actor=user, data=data, commitment=commitment, delivery=delivery)
@@ -303,6 +290,7 @@ def supplement_online(*, user: User, number: str, files: dict):
     if not codes:
         raise ServiceError(_("请上传补正的材料"), fields={"materials": _("至少一项")})
     case = case_services.perform(number, "supplement", user, {"materials": codes})
+    _within_limits(user, checked, case)  # refused: the supplement above is rolled back with it
     _store(case, user, checked)
     return case
 

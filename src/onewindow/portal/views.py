@@ -20,10 +20,10 @@ from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.clients import client_address
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.pagination import paginate
-from onewindow.licences.selectors import licences_of_holder
 from onewindow.ratings.selectors import rating_of
 
 from . import selectors, services, staging, tracking
+from .uploads import limits as upload_limits
 
 
 def home(request):
@@ -72,7 +72,7 @@ def hall(request):
         "cases_query": urlencode({"q": q, "page": items.page} if q else {"page": items.page}),
         "items": items,
         "cases": cases,
-        "licences": licences_of_holder(holder).select_related("licence_type") if holder else [],
+        "licences": selectors.my_licences(user, holder),
     }
     return render(request, "portal/hall.html", context)
 
@@ -129,7 +129,7 @@ def apply(request, code):
         m.error = (error.fields.get(f"m_{m.code}") if error else None)
     context = {"version": version, "materials": materials, "phone": phone, "error": error, "enterprise": enterprise,
                "post": request.POST if request.method == "POST" else {}, "kept_codes": kept_codes,
-               "max_mb": services.max_upload_bytes() // (1024 * 1024)}
+               "max_mb": services.max_upload_bytes() // (1024 * 1024), "upload_limits": upload_limits()}
     return render(request, "portal/apply.html", context, status=400 if error else 200)
 
 
@@ -154,7 +154,8 @@ def case_detail(request, number, error=None, status=200):
         "events": case_selectors.case_events(case),
         "materials": case.materials.all(),
         "notice": notice,
-        "uploads": selectors.uploads_of(case),
+        "uploads": selectors.uploads_named(case, by_code),
+        "licences": selectors.case_licences(case) if case.state in DONE_STATES else [],
         "can_supplement": case.state == State.PENDING_MATERIALS,
         "can_withdraw": case.is_open,
         # upload fields for the materials of the latest one-time notice (告知事项), in its order
@@ -163,6 +164,7 @@ def case_detail(request, number, error=None, status=200):
         "can_rate": rating is None and case.state in DONE_STATES,
         "error": error,
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
+        "upload_limits": upload_limits(),
         "intake": page_context(case),
     }
     return render(request, "portal/case.html", context, status=status)

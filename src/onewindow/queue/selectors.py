@@ -104,7 +104,8 @@ def windows_of(site_ids: list[int]) -> list[dict]:
             state = "paused"
         else:
             state = "idle"
-        out.append({"id": w.pk, "code": w.number, "name": w.name, "site": w.hall.site.code, "hall": w.hall.name,
+        out.append({"id": w.pk, "code": w.number, "name": w.name, "site": w.hall.site.code,
+                    "site_name": w.hall.site.name, "hall": w.hall.name,
                     "state": state, "ticket": t.number if t else None,
                     "clerk": (str(st.clerk) if st and st.clerk else None), "served_today": served.get(w.pk, 0),
                     "since": st.since.isoformat() if st else None})

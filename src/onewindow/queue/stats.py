@@ -66,7 +66,7 @@ def summary(site_ids, start: datetime.date, end: datetime.date) -> dict:
     avg_wait = called.aggregate(w=Avg(WAIT))["w"]
     avg_service = served.aggregate(s=Avg(SERVICE))["s"]
     per_window = list(base.filter(state=TicketState.DONE, window__isnull=False)
-                      .values("window__hall__site__code", "window__number").annotate(n=Count("id"))
+                      .values("window__hall__site__code", "window__hall__site__name", "window__number").annotate(n=Count("id"))
                       .order_by("-n", "window__number")[:50])
     per_clerk = list(base.filter(state=TicketState.DONE, clerk__isnull=False)
                      .values("clerk__username", "clerk__display_name").annotate(n=Count("id"))
@@ -81,7 +81,8 @@ def summary(site_ids, start: datetime.date, end: datetime.date) -> dict:
         "avg_service_minutes": _minutes(avg_service),
         "appointment_share": round(counts["appointments"] / issued, 4) if issued else None,
         "no_show_rate": round(counts["no_show"] / counts["called"], 4) if counts["called"] else None,
-        "per_window": [{"site": r["window__hall__site__code"], "window": r["window__number"], "served": r["n"]}
+        "per_window": [{"site": r["window__hall__site__code"], "site_name": r["window__hall__site__name"],
+                        "window": r["window__number"], "served": r["n"]}
                        for r in per_window],
         "per_clerk": [{"clerk": r["clerk__display_name"] or r["clerk__username"], "served": r["n"]}
                       for r in per_clerk],

@@ -7,7 +7,7 @@ Alerts are derived rows: the sweep computes them from cases and their events and
 INSERT … SELECT from cases_case, so every id it writes exists when written, and cases are never
 deleted. Their foreign keys are therefore not checked by the database (`db_constraint=False`): the
 row-by-row checks cost more than the insert itself when a first sweep opens 180,000 alerts (ADR
-0192). Django still cascades a case's deletion to its alerts and protects departments and sites.
+0195). Django still cascades a case's deletion to its alerts and protects departments and sites.
 """
 
 from django.conf import settings

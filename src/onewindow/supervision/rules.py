@@ -216,7 +216,7 @@ class _ChinaStandardTime(Func):
     '+08:00'` is a plain addition, where `AT TIME ZONE 'Asia/Shanghai'` looks the zone up for every
     row (five times per accept event in this rule: ~1 s of a first sweep's 960,000 events). Same
     answer for every moment since 1991-09, when Asia/Shanghai last changed its offset (IANA tzdata);
-    the platform holds no earlier events. ADR 0192."""
+    the platform holds no earlier events. ADR 0195."""
 
     template = "(%(expressions)s AT TIME ZONE INTERVAL '+08:00')"
     output_field = DateTimeField()

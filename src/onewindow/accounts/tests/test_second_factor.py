@@ -109,6 +109,18 @@ def test_demo_switch_lets_the_demo_admin_through_outside_production(settings):
 
 
 @pytest.mark.django_db
+def test_demo_switch_lets_the_demo_users_through_despite_their_demo_device(settings):
+    """`onewindow demo` gives admin and supervisor1 a TOTP device; ONEWINDOW_DEMO_NO_2FA=1 (README: skips
+    the second factor) must still let them in without a code."""
+    settings.DEMO_NO_2FA = True
+    User.objects.create_user("admin", password=PW, role=Role.ADMIN)
+    demo_devices()
+    client = Client()
+    client.post("/accounts/login/", {"username": "admin", "password": PW})
+    assert client.get("/stats/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_demo_devices_use_the_published_key_and_the_totp_command_prints_its_code():
     User.objects.create_user("admin", password=PW, role=Role.ADMIN)
     User.objects.create_user("supervisor1", password=PW, role=Role.SUPERVISOR)

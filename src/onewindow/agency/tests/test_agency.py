@@ -131,6 +131,7 @@ def test_filing_form(client):
     form["authorisation"] = AUTH
     resp = client.post("/agency/file/", form)  # the signed 委托书 is required as an upload
     assert resp.status_code == 400 and Case.objects.count() == 0 and "授权委托书" in resp.content.decode()
+    assert "authorisation_file：" not in resp.content.decode()  # the message, never the field's key
     signed = _pdf()
     form["authorisation_file"] = SimpleUploadedFile("委托书.pdf", signed, content_type="application/pdf")
     resp = client.post("/agency/file/", form)
@@ -186,7 +187,7 @@ def test_network_volume_counts_by_county_and_station(client):
     assert selectors.network_volume(w.agent)["total"] == 0
     client.force_login(w.supervisor)
     page = client.get("/agency/network/").content.decode()
-    assert "砀山县" in page and "DB-341321100-01" in page
+    assert "砀山县" in page and "砀城镇某村代办点" in page and "DB-341321100-01" not in page  # names, not codes
     client.force_login(w.agent)
     assert client.get("/agency/network/").status_code == 403
 

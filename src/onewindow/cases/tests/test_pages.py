@@ -309,3 +309,31 @@ def test_window_queue_lists_waiting_cases_of_the_site(client):
     client.force_login(w.clerk)
     html = client.get("/window/").content.decode()
     assert waiting.number in html and accepted.number not in html and other_site.number not in html
+
+
+@pytest.mark.django_db
+def test_window_queue_puts_what_to_accept_before_old_results_to_deliver(client, monkeypatch):
+    """With months of results waiting to be collected (the demo history), the morning's new application
+    must still be on the workbench, first; the page says how many there are in all."""
+    from onewindow.cases import views
+
+    monkeypatch.setattr(views, "WORKBENCH_ROWS", 3)
+    w = make_world()
+    old = []
+    for day in (2, 3, 4, 5):
+        with at(2026, 3, day, 9):
+            c = _file(w)
+            services.perform(c.number, "accept", w.clerk)
+        old.append(c)
+    # concluded long ago, results still to deliver (as the generated history leaves many)
+    Case.objects.filter(pk__in=[c.pk for c in old]).update(state="concluded", result="approve")
+    with at(2026, 3, 9, 9):
+        pending = _file(w)
+        services.perform(pending.number, "notice", w.clerk, {"missing": ["M02"], "reasons": {}})
+        new = _file(w)
+    client.force_login(w.clerk)
+    html = client.get("/window/").content.decode()
+    listed = [n for n in (new.number, pending.number, *[c.number for c in old]) if n in html]
+    assert listed[:2] == [new.number, pending.number]
+    assert html.index(new.number) < html.index(pending.number) < html.index(old[0].number)
+    assert "共 6 件" in html and old[-1].number not in html

@@ -171,3 +171,13 @@ def test_a_signed_in_session_still_needs_the_csrf_token_on_writes():
     resp = client.post("/api/v1/cases", data=json.dumps(FILING), content_type="application/json")
     assert _err(resp, 403)["code"] == "csrf_failed"
     assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_a_method_an_operation_lacks_is_a_json_405_with_allow(method):
+    make_world()
+    resp = getattr(Client(), method)("/api/v1/cases/34130020260302000001")
+    err = _err(resp, 405)  # was Django's plain text "Method not allowed"
+    assert err["code"] == "method_not_allowed" and method.upper() in err["message"]
+    assert resp["Allow"] == "GET" and "GET" in err["fields"]["method"]

@@ -10,6 +10,7 @@ from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.tests.factories import at, person
 from onewindow.cases.tests.test_api import Api, _assert_error, _filing
 from onewindow.intake.models import BrokenCommitment, Deferral
+from onewindow.portal.tests.conftest import pdf_bytes
 from onewindow.supervision import services as supervision
 from onewindow.supervision.models import Alert
 
@@ -64,10 +65,14 @@ def test_deferral_journey_makeup_then_decision(tmp_path, settings):
     c.force_login(w.clerk)
     bad = c.post(f"/api/v1/cases/{n}/commitment-scan", {"file": SimpleUploadedFile("a.txt", b"hello")})
     assert bad.status_code == 400 and "file" in bad.json()["error"]["fields"]
-    ok = c.post(f"/api/v1/cases/{n}/commitment-scan", {"file": SimpleUploadedFile("s.pdf", b"%PDF-1.4 signed")})
+    # ... checked like every upload (portal.uploads, issue 13): a PDF header over HTML is refused
+    fake = c.post(f"/api/v1/cases/{n}/commitment-scan", {"file": SimpleUploadedFile("s.pdf", b"%PDF-1.4\n<html>x</html>")})
+    assert fake.status_code == 400 and fake.json()["error"]["message"] == "文件不是有效的 PDF：s.pdf"
+    signed = pdf_bytes()
+    ok = c.post(f"/api/v1/cases/{n}/commitment-scan", {"file": SimpleUploadedFile("s.pdf", signed)})
     assert ok.status_code == 200, ok.content
     scan = Deferral.objects.get(case__number=n).scan
-    assert (tmp_path / scan.name).read_bytes() == b"%PDF-1.4 signed"
+    assert (tmp_path / scan.name).read_bytes() == signed
     with at(2026, 9, 30, 10):
         assert reviewer.act(n, "review", {"opinion": "同意"}).status_code == 200
         err = _assert_error(approver.act(n, "decide", {"result": "approve"}), 409, "deferred_missing")

@@ -30,3 +30,11 @@ def pdf_bytes() -> bytes:
     buf = io.BytesIO()
     w.write(buf)
     return buf.getvalue()
+
+
+def same_pixels(a: bytes, b: bytes) -> bool:
+    """Whether two image files decode (Pillow) to the same size and pixels, whatever their bytes."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(a)) as x, Image.open(io.BytesIO(b)) as y:
+        return x.size == y.size and x.convert("RGBA").tobytes() == y.convert("RGBA").tobytes()

@@ -8,7 +8,7 @@ import pytest
 from onewindow.cases.models import Case
 from onewindow.cases.tests.factories import at
 from onewindow.portal.models import Upload
-from onewindow.portal.tests.conftest import pdf_bytes, png_bytes
+from onewindow.portal.tests.conftest import pdf_bytes, png_bytes, same_pixels
 from onewindow.portal.tests.helpers import online_world, upload
 
 URL = "/hall/apply/SCJG-XK-0001/"
@@ -72,7 +72,9 @@ def test_a_refused_file_returns_the_form_with_the_others_kept(client):
         r = client.post(URL, {"phone": "13800000001", "kept": tokens, "m_M03": upload("plan.png", png)})
     assert r.status_code == 302
     case = Case.objects.get()
-    got = {u.material_code: (u.original_name, u.sha256) for u in Upload.objects.filter(case=case)}
-    assert got == {"M01": ("申请书.pdf", hashlib.sha256(pdf).hexdigest()),
-                   "M03": ("plan.png", hashlib.sha256(png).hexdigest()),
-                   "M04": ("其他.png", hashlib.sha256(png).hexdigest())}
+    ups = {u.material_code: u for u in Upload.objects.filter(case=case)}
+    assert {c: u.original_name for c, u in ups.items()} == {"M01": "申请书.pdf", "M03": "plan.png", "M04": "其他.png"}
+    assert ups["M01"].sha256 == hashlib.sha256(pdf).hexdigest()
+    for c in ("M03", "M04"):  # images are stored re-encoded: the same pixels
+        stored = ups[c].file.read()
+        assert same_pixels(stored, png) and ups[c].sha256 == hashlib.sha256(stored).hexdigest()

@@ -79,6 +79,7 @@ def test_citizen_window_department_journey(world, live_server):
         citizen.fill("input[name=registered_capital]", "5")
         citizen.fill("input[name=address]", "宿州市埇桥区汴河中路2号")
         citizen.fill("textarea[name=note]", "浏览器端到端测试")
+        citizen.evaluate("window.scrollTo(0, 0)")  # the picture starts at the item's name
         shot(citizen, "01-apply")
         with citizen.expect_navigation():
             citizen.click("form button[type=submit]")

@@ -49,3 +49,36 @@ def test_rate_link_after_conclusion_then_the_level(client, _media):
     page = client.get(f"/hall/cases/{case.number}/").content.decode()
     assert "评价本次服务" not in page
     assert re.search(r'<dd class="rating-level">基本满意</dd>', page)
+
+
+def test_uploads_are_listed_by_material_name_never_by_code(client, _media):
+    _, case = _applied(client)
+    page = client.get(f"/hall/cases/{case.number}/").content.decode()
+    uploads = page[page.index("已上传文件"):]
+    uploads = uploads[:uploads.index("</ul>")]
+    name = case.materials.get(code="M01").name
+    assert "a.pdf" in uploads and name in uploads
+    assert not re.search(r"\bM\d{2}\b", uploads)
+
+
+def test_the_licence_a_case_issued_is_offered_to_its_applicant(client, _media):
+    """A person who registered a business sees its 营业执照 (held by the business, not by the person) on
+    the concluded case and in 我的证照, and can download it; another applicant cannot."""
+    from onewindow.cases.tests.factories import VALID_USCC
+    from onewindow.licences.services import issue_licence
+
+    w, case = _applied(client)
+    Case.objects.filter(pk=case.pk).update(state="concluded", result="approve")
+    lic = issue_licence(licence_type=w.id_card, holder_kind="org", holder_name="宿州市某某小吃店",
+                        holder_id=VALID_USCC, department=None, case_number=case.number)
+    page = client.get(f"/hall/cases/{case.number}/").content.decode()
+    href = f"/licences/{case.number}/{lic.pk}.pdf"
+    assert href in page and "宿州市某某小吃店" in page
+    pdf = client.get(href)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    hall = client.get("/hall/").content.decode()
+    mine = hall[hall.index("我的证照"):]
+    assert "宿州市某某小吃店" in mine and lic.number in mine and href in mine
+    client.force_login(w.citizen2)
+    assert client.get(href).status_code == 404
+    assert lic.number not in client.get("/hall/").content.decode()

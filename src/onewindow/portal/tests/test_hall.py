@@ -8,7 +8,7 @@ from onewindow.cases import services as case_services
 from onewindow.cases.models import Case, CaseMaterial
 from onewindow.cases.tests.factories import at
 from onewindow.portal.models import Upload
-from onewindow.portal.tests.conftest import pdf_bytes, png_bytes
+from onewindow.portal.tests.conftest import pdf_bytes, png_bytes, same_pixels
 from onewindow.portal.tests.helpers import online_world, upload
 
 
@@ -36,11 +36,13 @@ def test_online_application_with_uploads(client, _media):
     assert status == {"M01": "provided", "M02": "licence", "M03": "provided", "M04": "missing"}
     ups = {u.material_code: u for u in Upload.objects.filter(case=case)}
     assert set(ups) == {"M01", "M03"}
-    assert ups["M03"].sha256 == hashlib.sha256(png).hexdigest() and ups["M03"].size == len(png)
+    # the image is stored re-encoded (issue 13): the same pixels, its own hash and size
+    stored = (_media / ups["M03"].file.name).read_bytes()
+    assert same_pixels(stored, png)
+    assert ups["M03"].sha256 == hashlib.sha256(stored).hexdigest() and ups["M03"].size == len(stored)
     assert ups["M03"].content_type == "image/png" and ups["M01"].content_type == "application/pdf"
     assert ups["M01"].original_name == "申请书.pdf"
-    stored = (_media / ups["M03"].file.name).read_bytes()
-    assert hashlib.sha256(stored).hexdigest() == hashlib.sha256(png).hexdigest()
+    assert (_media / ups["M01"].file.name).read_bytes() == pdf
     r = client.get(f"/hall/files/{ups['M01'].pk}/")
     assert r.status_code == 200 and b"".join(r.streaming_content) == pdf
     page = client.get(f"/hall/cases/{case.number}/").content.decode()
@@ -49,7 +51,7 @@ def test_online_application_with_uploads(client, _media):
     # the clerk in scope may download; the window queue sees it as submitted
     client.force_login(w.clerk)
     r = client.get(f"/hall/files/{ups['M03'].pk}/")
-    assert r.status_code == 200 and b"".join(r.streaming_content) == png
+    assert r.status_code == 200 and b"".join(r.streaming_content) == stored
 
 
 @pytest.mark.django_db
@@ -70,7 +72,9 @@ def test_oversize_refused(client, settings):
     r = _apply(client, {"m_M01": upload("big.pdf", big)})
     assert r.status_code == 400 and "文件过大" in r.content.decode()
     assert not Case.objects.exists()
-    r = _apply(client, {"m_M01": upload("small.pdf", b"%PDF-1.4\n" + b"0" * 900)})
+    small = pdf_bytes()  # a real PDF (since issue 13 a PDF is parsed, not only recognised by its header)
+    assert len(small) < 1024
+    r = _apply(client, {"m_M01": upload("small.pdf", small)})
     assert r.status_code == 302 and Case.objects.count() == 1
 
 
@@ -129,7 +133,8 @@ def test_online_supplement_after_notice(client, _media):
     assert case.state == "submitted"
     assert CaseMaterial.objects.get(case=case, code="M03").status == "provided"
     up = Upload.objects.get(case=case, material_code="M03")
-    assert up.sha256 == hashlib.sha256(png).hexdigest()
+    stored = (_media / up.file.name).read_bytes()
+    assert same_pixels(stored, png) and up.sha256 == hashlib.sha256(stored).hexdigest()
     assert list(case.events.values_list("action", flat=True)) == ["file", "notice", "supplement"]
 
 

@@ -112,6 +112,12 @@ def test_openapi_documents_the_hall_with_typed_errors():
     responses = paths["/api/v1/queue/tickets"]["post"]["responses"]
     assert {"201", "404", "409", "429"} <= set(responses)
     assert "204" in paths["/api/v1/queue/windows/{window}/call-next"]["post"]["responses"]
+    # the kiosk's ticket: a token, or none; each alternative once (issue 13: OptionalBearer was listed twice)
+    assert paths["/api/v1/queue/tickets"]["post"]["security"] == [{"OptionalBearer": []}, {}]
+    for path, ops in paths.items():
+        for method, op in ops.items():
+            alternatives = [tuple(sorted(a)) for a in op.get("security", [])]
+            assert len(alternatives) == len(set(alternatives)), (method, path, op["security"])
 
 
 def test_appointment_endpoints():

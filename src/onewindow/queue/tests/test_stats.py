@@ -45,8 +45,9 @@ def test_hand_built_day():
     assert s["avg_service_minutes"] == 20.0  # (10 + 20 + 30) / 3
     assert s["appointment_share"] == 0.2  # 1 of 5
     assert s["no_show_rate"] == 0.25  # 1 of 4 called
-    assert s["per_window"] == [{"site": "SZ-CENTRE", "window": "01", "served": 2},
-                               {"site": "SZ-CENTRE", "window": "02", "served": 1}]
+    name = w.centre.name  # shown to people; the code stays for API callers
+    assert s["per_window"] == [{"site": "SZ-CENTRE", "site_name": name, "window": "01", "served": 2},
+                               {"site": "SZ-CENTRE", "site_name": name, "window": "02", "served": 1}]
     assert s["per_clerk"] == [{"clerk": "clerk", "served": 2}, {"clerk": "clerk2", "served": 1}]
     assert summary([w.other_site.pk], DAY, DAY)["tickets"] == 0
 

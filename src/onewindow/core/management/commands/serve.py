@@ -20,6 +20,10 @@ def _gunicorn(application, host, port, workers, threads):
             self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
             self.cfg.set("accesslog", os.environ.get("ONEWINDOW_ACCESS_LOG") or None)
             self.cfg.set("timeout", 60)
+            # Idle keep-alive connections are closed by the proxy first (nginx's upstream
+            # keepalive_timeout 60s, deploy/nginx): were gunicorn to close them first (its default
+            # is 2 s), nginx could send a POST on a connection being closed and answer 502.
+            self.cfg.set("keepalive", 75)
             self.cfg.set("control_socket_disable", True)  # several servers may run on one host
 
         def load(self):

@@ -2,7 +2,7 @@
 
 The rows look like what `cases.services` would have written (numbers, due dates from the working-day
 calendar, actual working days, one CaseEvent per state change, materials), but are inserted with
-bulk_create in batches, each batch in one transaction that also raises the NumberSequence rows it
+plain-row inserts (core.bulk; COPY on PostgreSQL) in batches, each batch in one transaction that also raises the NumberSequence rows it
 used to the highest number drawn, so later real filings continue after them. Every generated case
 carries data={"generated": True}. About 40 % of the concluded cases get a 好差评 Rating (channel from the
 case's channel, department and region_code from the case); each 差评 (level 1–2) gets its Rectification,
@@ -38,6 +38,7 @@ from onewindow.cases.models import (
 from onewindow.cases.numbering import QUERY_ALPHABET
 from onewindow.cases.transitions import PREVIOUS, TRANSITIONS, target_state
 from onewindow.catalog.models import ItemVersion, Material
+from onewindow.core import bulk
 from onewindow.licences.identifiers import id_number_check_char
 from onewindow.ratings.models import BAD_LEVELS, Rating, RatingChannel, Rectification, RectificationStatus
 from onewindow.ratings.services import rectification_days
@@ -227,7 +228,7 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql":
                 self._copy_cases(cases)
             else:
-                Case.objects.bulk_create(cases, batch_size=500)
+                bulk.insert_objects(cases, with_ids=True)
             events, materials, ratings = [], [], []
             for case, p in zip(cases, plans, strict=True):
                 for seq, (at, action, frm, to, actor_id, name, role, data) in enumerate(p["events"], start=1):
@@ -273,13 +274,7 @@ class Command(BaseCommand):
             columns = [model._meta.get_field(a[:-3] if a.endswith("_id") else a).column for a in attnames]
             self._copy(model._meta.db_table, columns, rows)
             return
-        objs = []
-        for row in rows:
-            kw = dict(zip(attnames, row, strict=True))
-            if "data" in kw:
-                kw["data"] = json.loads(kw["data"])
-            objs.append(model(**kw))
-        model.objects.bulk_create(objs, batch_size=2000)
+        bulk.insert_rows(model, attnames, rows)
 
     def _number(self, plans):
         """Draw numbers as numbering.next_number does, a whole batch at once: create the missing
