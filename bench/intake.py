@@ -10,7 +10,7 @@ Not a test. Run by hand (`.venv/bin/python bench/intake.py`) or via `make bench`
 3. C client threads (default 16), each for T seconds (default 20), on one keep-alive HTTP
    connection: POST /api/v1/cases (channel window, valid ID number), then
    POST /api/v1/cases/{n}/actions/accept. Counts completed pairs per second; p50/p95 latencies.
-4. Stops the server, runs pgbench TPC-B (`-i -s 10` on ow_pgbench, then `-c 16 -j 2 -T 20`),
+4. Stops the server, runs pgbench TPC-B (`-i -s 10` on <database>_pgbench, then `-c 16 -j 2 -T 20`),
    parses tps, prints both and the ratio against the target pairs/s >= 0.15 × pgbench tps.
 5. Writes the section "Intake (bench/intake.py)" of docs/performance.md (--no-docs to skip).
 
@@ -285,7 +285,7 @@ def run_load(env, info, args, floor=None):
 
 
 def run_pgbench(p, args):
-    name = "ow_pgbench"
+    name = f"{p['db']}_pgbench"  # next to the benchmark's own database: two engineers' runs never share it
     recreate_db(p, name)
     t0 = time.monotonic()
     subprocess.run(pg_cmd("pgbench", p, "-i", "-s", "10", "-q", name), check=True,
@@ -360,7 +360,7 @@ each on one keep-alive connection for {args.seconds} s, repeat: `POST /api/v1/ca
 ID number) then `POST /api/v1/cases/{{n}}/actions/accept`. A pair counts when both return 201/200 before the
 deadline. The same client then drives the no-op twin of the two endpoints (bench/floor/: same server,
 settings and middleware, the real filing schema validated, no work), without and with the real token
-authentication: the most this server stack can do on this machine. Then, with the server stopped, pgbench TPC-B on the same PostgreSQL: `pgbench -i -s 10 ow_pgbench`,
+authentication: the most this server stack can do on this machine. Then, with the server stopped, pgbench TPC-B on the same PostgreSQL: `pgbench -i -s 10` on the benchmark database's name + `_pgbench`,
 `pgbench -c {args.pg_clients} -j 2 -T {args.pg_seconds}`; its tps excludes connection time.
 
 | measure | value |

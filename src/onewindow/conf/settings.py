@@ -177,7 +177,7 @@ if DATABASE_ROUTERS:  # after the session and auth middleware: the session read 
 # ONEWINDOW_REDIS_URL is set, else Django's database cache (a table the core migration creates), so
 # that every web and worker process sees the same counters.
 if os.environ.get("ONEWINDOW_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "onewindow.core.rediscache.SharedClientRedisCache",
                           "LOCATION": os.environ["ONEWINDOW_REDIS_URL"], "KEY_PREFIX": "onewindow"}}
 else:
     # TIMEOUT: its incr() rewrites the entry with the default time limit; two hours outlives every

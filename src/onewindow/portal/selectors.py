@@ -141,6 +141,11 @@ def _code_matches(stored: str, given: str) -> bool:
     return hmac.compare_digest((stored or "").upper().encode(), (given or "").strip().upper().encode())
 
 
+TRACK_FIELDS = ("number", "query_code", "applicant_kind", "applicant_name", "state", "submitted_at", "due_date",
+                "due_provisional", "concluded_on", "result", "item_version__name", "department__name")
+TRACK_EVENT_FIELDS = ("case_id", "seq", "action", "at", "to_state")
+
+
 def public_delivery(case):
     from onewindow.cases.intake_presenters import public_delivery as postal
 
@@ -150,7 +155,11 @@ def public_delivery(case):
 def track(number: str, code: str) -> dict:
     """Public progress of a case or a bundle filing. Unknown number or wrong code: the same NotFound."""
     number = (number or "").strip()
-    case = (Case.objects.select_related("item_version", "department").filter(number=number).first()
+    # Only what the answer shows: the item version's row carries the whole guide, and a lookup that
+    # built it in full spent most of its CPU there. The events come with the case (one more query).
+    case = (Case.objects.select_related("item_version", "department").only(*TRACK_FIELDS)
+            .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.only(*TRACK_EVENT_FIELDS).order_by("seq")))
+            .filter(number=number).first()
             if number else None)
     if case is not None and _code_matches(case.query_code, code):
         return {

@@ -24,7 +24,7 @@ def redis_cache(settings):
         if os.environ.get("REQUIRE_REDIS"):
             pytest.fail(f"Redis does not answer at {REDIS_URL}")
         pytest.skip(f"Redis does not answer at {REDIS_URL}")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "onewindow.core.rediscache.SharedClientRedisCache",
                                    "LOCATION": REDIS_URL, "KEY_PREFIX": f"test-{os.getpid()}"}}
     from django.core.cache import cache
 
