@@ -1,4 +1,5 @@
-"""`make bench`: run every benchmark in bench/ (intake; public read paths; the soak) and fail if one fails.
+"""`make bench`: run every benchmark in bench/ (intake; public read paths; the hall's call-next and issuance; the soak)
+and fail if one fails.
 
 `--million` also runs bench/million.py (supervision and statistics at 1,000,000 cases; long: it
 builds a database of a million cases unless one is there already)."""
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["intake.py", "public.py", "soak.py"]
+BENCHES = ["intake.py", "public.py", "queue.py", "soak.py"]
 
 
 def main() -> int:
