@@ -3,8 +3,7 @@ the materials checklist, the window queue and the desk rows with working days le
 
 import datetime
 
-from django.db.models import Case as Case_
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onewindow.accounts.models import Role, User
@@ -14,7 +13,7 @@ from onewindow.catalog.selectors import current_versions
 from onewindow.licences.selectors import licences_of_holder
 from onewindow.workdays.selectors import ordinal_at, ordinal_of
 
-from .models import WINDOW_STATES, Case, State
+from .models import WINDOW_STATES, Case, window_step
 from .selectors import cases_visible_to, todo_list
 from .services import bundle_materials
 
@@ -72,21 +71,16 @@ def held_licences(licences) -> dict:
     return held
 
 
-WINDOW_ORDER = {State.SUBMITTED: 0, State.PENDING_MATERIALS: 1, State.CONCLUDED: 2}
-
-
 def window_queue(user) -> QuerySet:
     """Cases at the clerk's site waiting for the window: submitted (incl. online), pending, to deliver.
     What the window must act on comes first (green channel, then to accept or pre-review, then waiting
     for materials, then results to deliver), oldest first within each: a centre with months of results
     waiting to be collected still shows this morning's online applications at the top."""
-    step = Case_(*[When(state=s, then=Value(n)) for s, n in WINDOW_ORDER.items()], default=Value(9),
-                 output_field=IntegerField())
     return (
         cases_visible_to(user)
         .filter(state__in=WINDOW_STATES)
         .select_related("item_version")
-        .annotate(window_step=step)
+        .annotate(window_step=window_step())
         .order_by("-green_channel", "window_step", "submitted_at", "id")
     )
 
