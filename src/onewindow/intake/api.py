@@ -11,6 +11,21 @@ from onewindow.cases import selectors
 router = Router(auth=[bearer, session])
 
 
+class ScanOut(Schema):
+    sha256: str
+    size: int
+    content_type: str
+
+
+class EngagementOut(Schema):
+    service: str
+    service_name: str
+    provider: int
+    provider_name: str
+    report_date: str | None
+    rating: int | None
+
+
 @router.get("/{number}/commitment.pdf", summary="承诺书 PDF (容缺受理 or 告知承诺) for the applicant's signature")
 def commitment_pdf(request, number: str):
     from .documents import commitment_pdf as render
@@ -21,7 +36,7 @@ def commitment_pdf(request, number: str):
     return resp
 
 
-@router.post("/{number}/commitment-scan", response=dict, summary="Upload the signed, scanned 承诺书")
+@router.post("/{number}/commitment-scan", response=ScanOut, summary="Upload the signed, scanned 承诺书")
 def commitment_scan(request, number: str, file: UploadedFile = File(None)):
     from .services import attach_scan
 
@@ -45,14 +60,14 @@ def _engagement(e) -> dict:
             "rating": e.rating}
 
 
-@router.post("/{number}/intermediaries", response=dict, summary="Record the intermediary provider chosen for a service")
+@router.post("/{number}/intermediaries", response=EngagementOut, summary="Record the intermediary provider chosen for a service")
 def engage(request, number: str, payload: EngagementIn):
     from onewindow.intermediaries.services import record_engagement
 
     return _engagement(record_engagement(number, request.user, **payload.dict()))
 
 
-@router.post("/{number}/intermediaries/{service}/rating", response=dict, summary="Rate the intermediary provider")
+@router.post("/{number}/intermediaries/{service}/rating", response=EngagementOut, summary="Rate the intermediary provider")
 def rate(request, number: str, service: str, payload: RatingIn):
     from onewindow.intermediaries.services import rate_provider
 
