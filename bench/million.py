@@ -54,10 +54,21 @@ What the sweep does at this scale (src/onewindow/supervision/services.py, rules.
 
 - Set-based writes: per rule one anti-join finds the open alerts whose case is no longer wanted
   (the rule's case set computed once, then `UPDATE … WHERE id IN` by 5,000), then one
-  `INSERT … SELECT … WHERE NOT EXISTS (open alert) ON CONFLICT DO NOTHING` opens the new ones —
-  no Python objects per alert. Closing runs first, while the table's statistics still describe it;
-  after a large insert the sweep runs `ANALYZE supervision_alert` (a plan made on "0 rows" turned
-  the close step into a nested loop over 181,000 × 181,000 rows: 290 s before this change).
+  `INSERT … SELECT DISTINCT ON (case id) … WHERE NOT EXISTS (open alert) ORDER BY case id` opens the
+  new ones — no Python objects per alert. A rule with no open alert (its first sweep) skips both the
+  close step and the anti-join. Since ADR 0215 (2026-12-07) the insert has no `ON CONFLICT DO
+  NOTHING` except for the deadline rules (also written by `evaluate_case`): its speculative
+  insertion (a lock and a WAL record per row) made inserting the 180,689 off-hours alerts cost
+  1.77–2.10 s of database CPU against 0.98–1.25 s without it; sweeps are serialised by a
+  transaction-scoped advisory lock instead. The rows go in by case id and the board's index is
+  ascending, `(level, since, id)` (read backwards by the board), so each index receives them at
+  the end of a range. Closing runs first, while the table's statistics still describe it; after a
+  large insert the sweep runs `ANALYZE supervision_alert` on a 3,000-row sample (a plan made on "0
+  rows" turned the close step into a nested loop over 181,000 × 181,000 rows: 290 s before ADR
+  0195; the default 30,000-row sample cost 240 ms of CPU, this one 30–40 ms). JIT is off in the
+  sweep's transaction (35–75 ms of compilation per large rule statement). `bench/sweep_profile.py`
+  prints every statement of a first sweep with its wall time and the database backend's CPU time
+  (and its EXPLAIN with `--explain`).
 - Event-driven rules (repeated notice, off-system loop, extension overrun, off-hours acceptance:
   `Rule.incremental`) depend only on a case's own events and rarely edited reference data. The
   sweep keeps a `SweepMark` per rule (highest CaseEvent id seen); an ordinary sweep re-evaluates
