@@ -18,7 +18,7 @@ from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.licences.identifiers import id_number_birth_date, validate_id_number
 from onewindow.regions.models import Site, Window
 
-from . import calling, numbering, opening
+from . import calling, numbering, opening, statements
 from .models import (
     ACTIVE_STATES,
     Priority,
@@ -52,8 +52,8 @@ def allowed_actions(state: str) -> list[str]:
 
 def event(ticket: Ticket, action: str, from_state: str, *, actor=None, window=None, at=None, **data) -> TicketEvent:
     at = at or timezone.now()
-    ev = TicketEvent.objects.create(ticket=ticket, action=action, from_state=from_state, to_state=ticket.state, at=at,
-                                    actor=actor if getattr(actor, "pk", None) else None, window=window, data=data)
+    ev = statements.insert_event(ticket, action, from_state, at, getattr(actor, "pk", None),
+                                 window.pk if window is not None else None, data)
     record(actor=actor, action=f"ticket.{action}", obj_type="ticket", obj_id=ticket.pk,
            before={"state": from_state}, after={"state": ticket.state, "number": ticket.number, **data},
            site_code=ticket.site.code if ticket.site_id else "")
@@ -110,8 +110,7 @@ def _priority(priority: str | None, id_number: str) -> str:
 
 def get_site_queue(site: str, queue: str) -> tuple[Site, Queue]:
     """The active queue of the site, with its site, in one query (404 naming which is unknown)."""
-    queue_obj = (Queue.objects.select_related("site").annotate(has_sessions=opening.has_sessions())
-                 .filter(site__code=(site or "").strip(), code=(queue or "").strip(), active=True).first())
+    queue_obj = statements.site_queue((site or "").strip(), (queue or "").strip())  # precompiled (ADR 0201)
     if queue_obj is None:  # the 404 that names the site or the queue
         site_obj = get_site(site)
         return site_obj, get_queue(site_obj, queue)
@@ -136,7 +135,7 @@ def issue(*, site: str, queue: str, id_number: str | None = None, phone: str | N
     rank = 0 if prio else 1
     today = timezone.localdate(now)
     # Every waiting ticket of this rank or a better one was queued before this one: it is ahead.
-    ahead = Ticket.objects.filter(queue=queue_obj, day=today, state=TicketState.WAITING, rank__lte=rank).count()
+    ahead = statements.waiting_ahead(queue_obj.pk, today, rank)
     if id_number and Ticket.objects.filter(queue=queue_obj, day=today, id_number=id_number,
                                            state__in=ACTIVE_STATES).exists():
         raise _already_queued(queue_obj)
@@ -206,7 +205,7 @@ def call_next(window_id, actor) -> Ticket | None:
         if not WindowQueue.objects.filter(window=window, queue__active=True).exists():
             raise Conflict(_("该窗口尚未配置服务队列"), code="no_queues")
         return None
-    Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.CALLED, window=window, clerk=actor, called_at=now)
+    statements.update_ticket(ticket.pk, state=TicketState.CALLED, window_id=window.pk, clerk_id=actor.pk, called_at=now)
     ticket.state, ticket.window, ticket.clerk, ticket.called_at = TicketState.CALLED, window, actor, now
     notify_three_ahead(ticket.queue_id, ticket.day)
     event(ticket, "call", TicketState.WAITING, actor=actor, window=window, at=now, window_number=window.number)
