@@ -70,7 +70,8 @@ twin (bench/floor/queue_floor_urls.py: same middleware and request schemas, no d
 | errors | {c['issue_errors'] + c['call_errors']} | {c['hello_errors']} | {f['issue_errors'] + f['call_errors']} |
 
 Correctness over all runs (SQL): {k['calls']} calls of {k['tickets']} tickets; tickets called twice:
-{k['called_twice']}; queues with a repeated or skipped number: {len(k['queues_with_gap_or_repeat'])}.
+{k['called_twice']}; queues with a repeated or skipped number: {len(k['queues_with_gap_or_repeat'])}; `onewindow audit
+verify` afterwards (a worker sealed the audit entries every 2 s throughout): {' '.join(k.get('audit_verify', []))}.
 
 """
     text = DOCS.read_text() if DOCS.exists() else "# Performance\n"

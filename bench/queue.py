@@ -21,7 +21,8 @@ view and the no-op twin. Not a test; run by hand (it uses both cores for a few m
    and closed-loop GETs of the hello-world view of the same server, --closed clients each; then the same
    kiosks and terminals against the no-op twin (bench/floor/queue_floor_urls.py: same middleware and
    schemas, no database).
-6. Checks in SQL: no ticket called twice; per queue the numbers 1..n each once.
+6. Checks in SQL: no ticket called twice; per queue the numbers 1..n each once; `onewindow audit verify`
+   (a `onewindow worker` runs beside the server throughout and seals the audit entries every 2 s).
 7. Writes the section "Hall: call-next and issuance" of docs/performance.md (unless --no-docs).
 """
 
@@ -191,10 +192,15 @@ def main(argv=None):
     (ROOT / "var").mkdir(exist_ok=True)
     subprocess.run(pg_cmd("dropdb", p, "--if-exists", "--force", p["db"]), check=True)
     subprocess.run(pg_cmd("createdb", p, p["db"]), check=True)
+    import shutil
+
+    shutil.rmtree(ROOT / "var" / "bench-audit", ignore_errors=True)  # the fresh database's checkpoints
     env = {**os.environ, "DATABASE_URL": args.database_url}
     info = prepare(env, args.queues, max(args.terminals, args.closed))
     (ROOT / "var" / "hall_world.json").write_text(json.dumps(info))  # for bench/hall_profile.py
     log(f"world: {len(info['tokens'])} windows, {len(info['queues'])} queues")
+    worker = subprocess.Popen([str(BIN / "onewindow"), "worker"], env={**env, "ONEWINDOW_AUDIT_CHECKPOINT_DIR": str(
+        ROOT / "var" / "bench-audit")}, stdout=subprocess.DEVNULL, stderr=open(args.server_log, "a"))  # noqa: SIM115
     proc = serve(env, args)
     try:
         result = {"hall": hall(args, info, p["db"], proc, args.speedup, args.seconds)}
@@ -212,7 +218,11 @@ def main(argv=None):
         result["closed"] = closed_loop(args, info, p["db"], proc, hello=True)
     finally:
         stop(proc)
+    stop(worker)
     result["checks"] = check(env)
+    verify = subprocess.run([str(BIN / "onewindow"), "audit", "verify"], capture_output=True, text=True,
+                            env={**env, "ONEWINDOW_AUDIT_CHECKPOINT_DIR": str(ROOT / "var" / "bench-audit")})
+    result["checks"]["audit_verify"] = (verify.stdout + verify.stderr).strip().splitlines()[-1:]
     proc = serve(env, args, floor=True)
     try:
         result["floor"] = closed_loop(args, info, p["db"], proc)
