@@ -15,6 +15,10 @@ def _load(cpu):
     return f"{cpu['load_before'][0]:.1f} → {cpu['load_after'][0]:.1f}"
 
 
+def _n(errors) -> int:
+    return errors if isinstance(errors, int) else len(errors)
+
+
 def _row(h, real_rate=REAL_CALLS):
     ok = "met" if h["call_p99"] < 50 else "NOT met"
     return (f"| {'synchronised ' if h['synchronised'] else ''}×{h['speedup']:g}, {h['seconds']:g} s | "
@@ -22,7 +26,7 @@ def _row(h, real_rate=REAL_CALLS):
             f"{h['call_p50']:.1f} / {h['call_p95']:.1f} / {h['call_p99']:.1f} ms ({ok}) | "
             f"{h['after_p50']:.1f} / {h['after_p95']:.1f} / {h['after_p99']:.1f} ms ({h['after_n']}) | "
             f"{h['opening_p50']:.1f} / {h['opening_p99']:.1f} ms ({h['opening_n']}) | "
-            f"{h['issued']}, {h['issue_p50']:.1f} / {h['issue_p99']:.1f} ms | {len(h['errors'])} | "
+            f"{h['issued']}, {h['issue_p50']:.1f} / {h['issue_p99']:.1f} ms | {_n(h['errors'])} | "
             f"{h['cpu']['server_cores']:.2f} / {h['cpu']['db_cores']:.2f} | {_load(h['cpu'])} |")
 
 

@@ -183,7 +183,12 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--server-log", default=str(ROOT / "var" / "bench-queue-server.log"))
     ap.add_argument("--no-docs", action="store_true")
+    ap.add_argument("--docs-from", default="", help="only write the docs section from a saved var/bench-queue-last.json")
     args = ap.parse_args(argv)
+    if args.docs_from:
+        saved = json.loads(Path(args.docs_from).read_text())
+        write_docs(argparse.Namespace(**saved["args"]), saved["result"])
+        return saved["result"]
     if not 1024 < args.port < 65536:
         raise SystemExit("use an unprivileged port (this team: 8301-8309)")
     p = pg_parts(args.database_url)
@@ -208,7 +213,8 @@ def main(argv=None):
         result["sweep"] = []
         for speedup in [float(x) for x in args.sweep.split(",") if x.strip()]:
             reset_hall(env)
-            result["sweep"].append(hall(args, info, p["db"], proc, speedup, args.sweep_seconds))
+            seconds = max(args.sweep_seconds, args.opening_minutes * 60 / speedup + 20)  # the opening, then 20 s
+            result["sweep"].append(hall(args, info, p["db"], proc, speedup, seconds))
             log(f"hall ×{speedup:g}: p99 {result['sweep'][-1]['call_p99']:.1f} ms")
         if args.sync_seconds:
             reset_hall(env)
@@ -238,6 +244,7 @@ def main(argv=None):
 
     shown = {k: short(v) for k, v in result.items()}
     print(json.dumps(shown, ensure_ascii=False, indent=1, default=str))
+    (ROOT / "var" / "bench-queue-last.json").write_text(json.dumps({"args": vars(args), "result": shown}, default=str))
     if not args.no_docs:
         write_docs(args, result)
     return result

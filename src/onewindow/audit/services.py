@@ -87,8 +87,6 @@ def _insert_sql() -> str:
         values = ["%s"] * 8 + [f"%s{json_cast}", f"%s{json_cast}", "''"]
         sql = (f"INSERT INTO {ops.quote_name(AuditEntry._meta.db_table)} "
                f"({', '.join(ops.quote_name(c) for c in _COLUMNS)}) VALUES ({', '.join(values)})")
-        if connection.features.can_return_columns_from_insert:
-            sql += f" RETURNING {ops.quote_name('seq')}"
         _INSERT[connection.vendor] = sql
     return sql
 
@@ -98,9 +96,11 @@ def recorded_count() -> int:
     return getattr(_counter, "n", 0)
 
 
-def record(*, actor: User | None, action: str, obj_type: str, obj_id, before=None, after=None, site_code: str = "") -> AuditEntry:
-    """Append an unsealed entry in the caller's transaction: one INSERT, written once here (not compiled
-    by the ORM on every call), no lock taken. It joins the chain when the sealer next runs."""
+def prepare(*, actor: User | None, action: str, obj_type: str, obj_id, before=None, after=None,
+            site_code: str = "") -> tuple[AuditEntry, str, list]:
+    """The entry `record` would append, its INSERT (without RETURNING) and the parameters: for a caller
+    that sends it inside one statement with its own writes (a data-modifying WITH on PostgreSQL), then
+    calls `appended(entry, id)`."""
     user = actor if getattr(actor, "pk", None) else None
     before_text = None if before is None else _canonical(before)
     after_text = None if after is None else _canonical(after)
@@ -119,12 +119,25 @@ def record(*, actor: User | None, action: str, obj_type: str, obj_id, before=Non
     )
     params = [connection.ops.adapt_datetimefield_value(entry.at), entry.actor_id, entry.actor_name, entry.role,
               entry.site_code, entry.action, entry.object_type, entry.object_id, before_text, after_text]
-    with connection.cursor() as cur:
-        cur.execute(_insert_sql(), params)
-        entry.seq = cur.fetchone()[0] if connection.features.can_return_columns_from_insert else cur.lastrowid
+    return entry, _insert_sql(), params
+
+
+def appended(entry: AuditEntry, seq: int) -> AuditEntry:
+    entry.seq = seq
     entry._state.adding, entry._state.db = False, "default"
     _counter.n = recorded_count() + 1
     return entry
+
+
+def record(*, actor: User | None, action: str, obj_type: str, obj_id, before=None, after=None, site_code: str = "") -> AuditEntry:
+    """Append an unsealed entry in the caller's transaction: one INSERT, written once here (not compiled
+    by the ORM on every call), no lock taken. It joins the chain when the sealer next runs."""
+    entry, sql, params = prepare(actor=actor, action=action, obj_type=obj_type, obj_id=obj_id, before=before,
+                                 after=after, site_code=site_code)
+    returning = connection.features.can_return_columns_from_insert
+    with connection.cursor() as cur:
+        cur.execute(sql + (f" RETURNING {connection.ops.quote_name('seq')}" if returning else ""), params)
+        return appended(entry, cur.fetchone()[0] if returning else cur.lastrowid)
 
 
 # ---------------------------------------------------------------- sealing: one sealer at a time

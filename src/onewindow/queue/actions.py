@@ -89,9 +89,11 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
         ticket.ended_at = now
         data["queue"] = target_queue.code
     ticket.state = target
-    statements.update_ticket(ticket.pk, state=target, recalls=ticket.recalls, started_at=ticket.started_at,
-                             ended_at=ticket.ended_at, case_id=ticket.case_id)
-    if action == "transfer":
+    update = {"state": target, "recalls": ticket.recalls, "started_at": ticket.started_at, "ended_at": ticket.ended_at,
+              "case_id": ticket.case_id}
+    if action == "transfer":  # the old ticket's row first: the new one points at it
+        statements.update_ticket(ticket.pk, **update)
+        update = None
         new_ticket = Ticket.objects.create(
             site_id=ticket.site_id, queue=target_queue, day=ticket.day, seq=None, number=ticket.number,
             state=TicketState.WAITING, priority=ticket.priority, rank=ticket.rank, queued_at=ticket.queued_at,
@@ -100,7 +102,7 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
         )
         new_ticket.site = ticket.site
         event(new_ticket, "transfer_in", "", actor=actor, window=actor.window, at=now, from_queue=ticket.queue.code)
-    event(ticket, action, before, actor=actor, window=ticket.window, at=now, **data)
+    event(ticket, action, before, actor=actor, window=ticket.window, at=now, update=update, **data)  # one statement
     if action in ("transfer", "cancel"):
         notify_three_ahead(ticket.queue_id, ticket.day)
     if new_ticket is not None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.audit.services import record
+from onewindow.audit.services import prepare
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.licences.identifiers import id_number_birth_date, validate_id_number
 from onewindow.regions.models import Site, Window
@@ -50,14 +50,16 @@ def allowed_actions(state: str) -> list[str]:
     return [name for name, (sources, _target) in TRANSITIONS.items() if state in sources]
 
 
-def event(ticket: Ticket, action: str, from_state: str, *, actor=None, window=None, at=None, **data) -> TicketEvent:
+def event(ticket: Ticket, action: str, from_state: str, *, actor=None, window=None, at=None, update=None,
+          **data) -> TicketEvent:
+    """The state change's TicketEvent and audit entry, with the ticket's UPDATE (`update`: column → value)
+    when given: one statement on PostgreSQL (statements.change)."""
     at = at or timezone.now()
-    ev = statements.insert_event(ticket, action, from_state, at, getattr(actor, "pk", None),
-                                 window.pk if window is not None else None, data)
-    record(actor=actor, action=f"ticket.{action}", obj_type="ticket", obj_id=ticket.pk,
-           before={"state": from_state}, after={"state": ticket.state, "number": ticket.number, **data},
-           site_code=ticket.site.code if ticket.site_id else "")
-    return ev
+    audit = prepare(actor=actor, action=f"ticket.{action}", obj_type="ticket", obj_id=ticket.pk,
+                    before={"state": from_state}, after={"state": ticket.state, "number": ticket.number, **data},
+                    site_code=ticket.site.code if ticket.site_id else "")
+    return statements.change(ticket, action, from_state, at, getattr(actor, "pk", None),
+                             window.pk if window is not None else None, data, audit, update)
 
 
 def get_site(code: str) -> Site:
@@ -205,8 +207,8 @@ def call_next(window_id, actor) -> Ticket | None:
         if not WindowQueue.objects.filter(window=window, queue__active=True).exists():
             raise Conflict(_("该窗口尚未配置服务队列"), code="no_queues")
         return None
-    statements.update_ticket(ticket.pk, state=TicketState.CALLED, window_id=window.pk, clerk_id=actor.pk, called_at=now)
+    notify_three_ahead(ticket.queue_id, ticket.day, exclude=ticket.pk)  # the others: this one is being called
     ticket.state, ticket.window, ticket.clerk, ticket.called_at = TicketState.CALLED, window, actor, now
-    notify_three_ahead(ticket.queue_id, ticket.day)
-    event(ticket, "call", TicketState.WAITING, actor=actor, window=window, at=now, window_number=window.number)
+    event(ticket, "call", TicketState.WAITING, actor=actor, window=window, at=now, window_number=window.number,
+          update={"state": TicketState.CALLED, "window_id": window.pk, "clerk_id": actor.pk, "called_at": now})
     return ticket
