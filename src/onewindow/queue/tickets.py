@@ -188,8 +188,8 @@ def call_next(window_id, actor) -> Ticket | None:
     One short transaction: lock the window's status row (with its held ticket read in the same
     statement), pick and lock the first candidate (PostgreSQL: FOR UPDATE SKIP LOCKED, so two
     windows calling at once take different tickets; SQLite: IMMEDIATE transactions serialise
-    the calls), mark it called, send the "three ahead" messages, append the event, and write the
-    audit entry last (it locks the audit chain's head until commit).
+    the calls), send the "three ahead" messages to the tickets behind it, then mark it called with
+    its event and audit entry (one statement on PostgreSQL; the audit entry takes no lock, ADR 0200).
     """
     window = _window_for(window_id, actor)
     status = lock_status(window, with_held=True)  # serialises two terminals of the same window
