@@ -89,10 +89,11 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
         ticket.ended_at = now
         data["queue"] = target_queue.code
     ticket.state = target
-    update = {"state": target, "recalls": ticket.recalls, "started_at": ticket.started_at, "ended_at": ticket.ended_at,
-              "case_id": ticket.case_id}
+    columns = {"state": target, "recalls": ticket.recalls, "started_at": ticket.started_at, "ended_at": ticket.ended_at,
+               "case_id": ticket.case_id}
+    update: dict | None = columns
     if action == "transfer":  # the old ticket's row first: the new one points at it
-        statements.update_ticket(ticket.pk, **update)
+        statements.update_ticket(ticket.pk, **columns)
         update = None
         new_ticket = Ticket.objects.create(
             site_id=ticket.site_id, queue=target_queue, day=ticket.day, seq=None, number=ticket.number,
