@@ -4,7 +4,6 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -29,7 +28,7 @@ from .models import (
 from .recording import announce, append_event, column_values, snapshot
 from .results import issue_results
 from .rules import check
-from .selectors import ACTION_RELATED, get_case_for
+from .selectors import case_for_action
 from .transitions import PREVIOUS, TRANSITIONS, target_state
 
 
@@ -66,9 +65,8 @@ def perform(number: str, action: str, actor: User, payload: dict | None = None) 
 
 def _perform_locked(number, action, actor: User, payload) -> Case:
     t = TRANSITIONS[action]
-    case = get_case_for(actor, number, for_update=True, related=ACTION_RELATED)
-    # Handlers and the JSON answer both read the materials: one query, shared.
-    prefetch_related_objects([case], "materials")
+    # Handlers, rules and the JSON answer read the materials, events and intake records: read once here.
+    case = case_for_action(actor, number)
     check(case, action, actor)  # the same rules the case page offers its actions by
     before = snapshot(case)
     columns = column_values(case)
