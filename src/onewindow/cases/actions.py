@@ -11,6 +11,7 @@ from django.utils.translation import override
 from onewindow.accounts.models import User
 from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, NotFound, ServiceError
+from onewindow.core.precompiled import save_fields
 from onewindow.core.text import payload_text
 from onewindow.workdays.selectors import add_workdays, workdays_between
 
@@ -78,7 +79,7 @@ def _perform_locked(number, action, actor: User, payload) -> Case:
         case.state_before_suspension = ""
     changed = [name for name, value in column_values(case).items() if value != columns[name]]
     if changed:
-        case.save(update_fields=changed)
+        save_fields(case, changed)  # case.save(update_fields=changed), its UPDATE written once per field list
     append_event(case, action, actor, from_state=from_state, to_state=case.state, note=note, data=data)
     record(actor=actor, action=f"case.{action}", obj_type="case", obj_id=case.number, before=before,
            after=snapshot(case), site_code=case.site.code)

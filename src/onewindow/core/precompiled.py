@@ -19,11 +19,14 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections, router
-from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models import Field, Model, QuerySet
+from django.db.models import query as _query
+
+get_related_populators = _query.get_related_populators  # type: ignore[attr-defined]  # not in django-stubs
+M = TypeVar("M", bound=Model)
 
 _UNCOMPILABLE = object()
 
@@ -52,7 +55,7 @@ class _Plan:
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         populators = self.populators
-        out = []
+        out: list[Model] = []
         for row in rows:
             obj = self.model.from_db(self.alias, self.init_list, row[self.start:self.end])
             for populator in populators:
@@ -63,12 +66,12 @@ class _Plan:
         return out
 
 
-class Precompiled:
+class Precompiled(Generic[M]):
     """A queryset shape compiled once per database alias (see the module's docstring)."""
 
     instances: list[Precompiled] = []
 
-    def __init__(self, model: type[Model], build: Callable[..., QuerySet] | None = None, *, write: bool = False):
+    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]] | None = None, *, write: bool = False):
         self.model, self.build, self.write = model, build, write
         self._plans: dict[tuple, Any] = {}
         self._lock = threading.Lock()
@@ -81,16 +84,17 @@ class Precompiled:
     def _alias(self) -> str:
         return router.db_for_write(self.model) if self.write else router.db_for_read(self.model)
 
-    def all(self, *args) -> list[Model]:
+    def all(self, *args) -> list[M]:
         """The rows of `build(*args)`."""
-        assert self.build is not None
-        return self.run((), args, lambda: self.build(*args))
+        build = self.build
+        assert build is not None
+        return self.run((), args, lambda: build(*args))
 
-    def first(self, *args) -> Model | None:
+    def first(self, *args) -> M | None:
         rows = self.all(*args)
         return rows[0] if rows else None
 
-    def run(self, key: Hashable, args: Sequence, make: Callable[[], QuerySet]) -> list[Model]:
+    def run(self, key: Hashable, args: Sequence, make: Callable[[], QuerySet[M]]) -> list[M]:
         """The rows of the queryset `make()` builds, whose parameters are `args` in order; `key` names
         its shape (the same key must always build the same SQL)."""
         alias = self._alias()
@@ -104,9 +108,9 @@ class Precompiled:
         with connections[alias].cursor() as cursor:
             cursor.execute(plan.sql, args)
             rows = cursor.fetchall()
-        return plan.objects(rows)
+        return cast(list[M], plan.objects(rows))
 
-    def _first(self, alias: str, key: Hashable, args: tuple, make) -> list[Model]:
+    def _first(self, alias: str, key: Hashable, args: tuple, make) -> list[M]:
         qs = make().using(alias)
         compiler = qs.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
@@ -122,7 +126,7 @@ def _adapters(conn, params, args) -> tuple | None:
     the backend stores as text (SQLite); None for the whole when some parameter is not an argument."""
     if len(params) != len(args):
         return None
-    out = []
+    out: list[Callable | None] = []
     for p, a in zip(params, args, strict=True):
         if type(p) is type(a) and p == a:
             out.append(None)
@@ -201,7 +205,8 @@ def insert(objs: Sequence[Model], *, signals: bool = True) -> None:
     (`pre_save`, `get_db_prep_save`), the primary keys set on the objects; `pre_save` / `post_save` are
     sent for each object as `save()` sends them (`signals=False`: none, as `bulk_create`). A model the
     shortcut does not fit (parents, more returned columns, a backend without RETURNING) goes through
-    the ORM (`save(force_insert=True)` or `bulk_create`)."""
+    the ORM (`save(force_insert=True)` or `bulk_create`). An overridden `save()` is not called: use this
+    only for models whose `save()` adds nothing to an insert (CaseEvent's refuses updates only)."""
     from django.db.models.signals import post_save, pre_save
 
     if not objs:
@@ -214,7 +219,7 @@ def insert(objs: Sequence[Model], *, signals: bool = True) -> None:
         _orm_insert(objs, alias, signals)
         return
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="save")
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
         if signals:
             pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
     params: list = []
@@ -240,3 +245,40 @@ def _orm_insert(objs, alias, signals) -> None:
             obj.save(force_insert=True, using=alias)
     else:
         type(objs[0])._default_manager.using(alias).bulk_create(objs)
+
+
+_UPDATES: dict[tuple, str] = {}
+
+
+def save_fields(obj: Model, fields: Sequence[str]) -> None:
+    """`obj.save(update_fields=fields)` with the UPDATE written once per model, field list and database:
+    the fields' `pre_save` and `get_db_prep_save` as `save()` runs them, `pre_save` / `post_save` sent,
+    DatabaseError when no row was updated (as `save(update_fields=…)`)."""
+    from django.db import DatabaseError
+    from django.db.models.signals import post_save, pre_save
+
+    model, meta = type(obj), type(obj)._meta
+    alias = router.db_for_write(model, instance=obj)
+    conn = connections[alias]
+    names = tuple(fields)
+    concrete = [cast(Field, meta.get_field(n)) for n in names]
+    if (meta.parents or model.save is not Model.save  # an overridden save() (append-only rows …) must run
+            or any(not getattr(f, "concrete", False) or f.primary_key for f in concrete)):
+        obj.save(update_fields=names)
+        return
+    sql = _UPDATES.get((model, names, alias))
+    if sql is None:
+        q = conn.ops.quote_name
+        sets = ", ".join(f"{q(f.column)} = %s" for f in concrete)
+        sql = f"UPDATE {q(meta.db_table)} SET {sets} WHERE {q(cast(Field, meta.pk).column)} = %s"
+        _UPDATES[(model, names, alias)] = sql
+    pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=frozenset(names))
+    values = [f.pre_save(obj, False) for f in concrete]
+    if any(hasattr(v, "resolve_expression") for v in values):
+        raise ValueError("save_fields() takes plain values; save() an object whose values are expressions")
+    params = [f.get_db_prep_save(v, connection=conn) for f, v in zip(concrete, values, strict=True)]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [*params, meta.pk.get_db_prep_value(obj.pk, conn)])
+        if cursor.rowcount == 0:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    post_save.send(sender=model, instance=obj, created=False, update_fields=frozenset(names), raw=False, using=alias)
