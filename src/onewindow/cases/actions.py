@@ -81,9 +81,9 @@ def _perform_locked(number, action, actor: User, payload) -> Case:
     if changed:
         save_fields(case, changed)  # case.save(update_fields=changed), its UPDATE written once per field list
     append_event(case, action, actor, from_state=from_state, to_state=case.state, note=note, data=data)
+    announce(case, action, actor)  # before the audit entry: the chain's head stays locked for fewer statements
     record(actor=actor, action=f"case.{action}", obj_type="case", obj_id=case.number, before=before,
            after=snapshot(case), site_code=case.site.code)
-    announce(case, action, actor)
     return case
 
 

@@ -49,7 +49,8 @@ def test_file_and_accept_statements_and_answers():
             a = _post(client, token, f"/{number}/actions/accept", {})
     assert a.status_code == 200, a.content
     # file: the token, the catalogue reads, the number, the rows written, the audit entry, the task
-    assert len(_statements(filed)) <= 11, _statements(filed)
+    # (on SQLite the number is drawn and written in two statements, on PostgreSQL in one)
+    assert len(_statements(filed)) <= (11 if connection.vendor == "postgresql" else 12), _statements(filed)
     # accept: the token, the case (locked, with its intake records), its materials and events, the due date, the
     # rows written, the audit entry, the task; nothing read again for the answer
     assert len(_statements(accepted)) <= 11, _statements(accepted)
