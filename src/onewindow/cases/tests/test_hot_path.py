@@ -119,3 +119,48 @@ def test_precompiled_binds_new_values_and_falls_back_for_transformed_ones():
     assert starts.fallbacks() != []  # the pattern parameter is not the value given: the ORM runs it every time
     again = starts.run(shape, values, lambda: Region.objects.filter(cond).order_by("code"))
     assert [r.code for r in again] == [r.code for r in got]
+
+
+@pytest.mark.django_db
+def test_insert_and_save_fields_behave_as_save():
+    from django.db import DatabaseError
+    from django.db.models.signals import post_save
+
+    from onewindow.catalog.models import Department
+    from onewindow.core.precompiled import insert, save_fields
+
+    w = make_world()
+    seen = []
+
+    def listener(sender, instance, created, update_fields, **kwargs):
+        seen.append((instance.code, created, update_fields))
+
+    post_save.connect(listener, sender=Department, dispatch_uid="test_hot_path")
+    try:
+        d, e = Department(code="SZ-X1", name="测试一", region=w.city), Department(code="SZ-X2", name="测试二", region=w.city)
+        insert([d])
+        insert([e], signals=False)
+        assert d.pk and e.pk and d.pk != e.pk and not d._state.adding
+        assert Department.objects.get(pk=d.pk).name == "测试一" and Department.objects.get(pk=e.pk).code == "SZ-X2"
+        d.name = "测试甲"
+        save_fields(d, ["name"])
+        assert Department.objects.get(pk=d.pk).name == "测试甲"
+        assert seen == [("SZ-X1", True, None), ("SZ-X1", False, frozenset({"name"}))]
+        Department.objects.filter(pk=d.pk).delete()
+        with pytest.raises(DatabaseError):
+            save_fields(d, ["name"])
+    finally:
+        post_save.disconnect(dispatch_uid="test_hot_path", sender=Department)
+
+
+@pytest.mark.django_db
+def test_numbers_drawn_last_are_consecutive_and_no_placeholder_is_left():
+    w = make_world()
+    token, client = issue_token(w.clerk), Client()
+    with at(2026, 3, 2, 9):
+        numbers = [_post(client, token, "", FILING).json()["number"] for _ in range(3)]
+        bad = _post(client, token, "", {**FILING, "materials": ["M99"]})
+    assert bad.status_code == 400
+    assert numbers == [f"34130020260302{n:06d}" for n in (1, 2, 3)]
+    assert not Case.objects.filter(number__startswith="~").exists()
+    assert sorted(Case.objects.values_list("number", flat=True)) == numbers
