@@ -2,17 +2,19 @@
 and only failures count.
 
 On Redis (ONEWINDOW_REDIS_URL) a lookup by number and query code takes:
-1. one round trip, a Lua script (atomic): 429 when the client made `ONEWINDOW_TRACK_FAILURES_PER_CLIENT`
-   (20) wrong lookups in `ONEWINDOW_TRACK_WINDOW_SECONDS` (600), or the number drew
-   `ONEWINDOW_TRACK_FAILURES_PER_NUMBER` (10) wrong codes in `ONEWINDOW_TRACK_NUMBER_LOCK_SECONDS` (3600)
-   (the number is then locked for everyone for that long, so its six-character code cannot be
-   guessed); else the cached answer when its code digest matches; else it holds a failure slot on the
-   client and on the number (INCR inside the same script: concurrent wrong guesses cannot overshoot);
+1. one round trip, a Lua script (CHECK, atomic): 429 when the client made
+   `ONEWINDOW_TRACK_FAILURES_PER_CLIENT` (20) wrong lookups in `ONEWINDOW_TRACK_WINDOW_SECONDS` (600), or
+   the number drew `ONEWINDOW_TRACK_FAILURES_PER_NUMBER` (10) wrong codes in
+   `ONEWINDOW_TRACK_NUMBER_LOCK_SECONDS` (3600) (the number is then locked for everyone for that long,
+   so its six-character code cannot be guessed); else the cached answer when its code digest matches;
+   else it holds a slot on the client and on the number for the database read. Failures and holds are
+   counted apart, and a slot is held only while failures plus holds stay below the limit, so
+   concurrent wrong guesses cannot overshoot it; a lookup that finds the slots all held waits for
+   them (`BUSY_WAIT`), so that concurrent right lookups of one number are not refused;
 2. on a cached answer: nothing more. No query, no write;
-3. otherwise one SQL statement (portal.progress) and, on success, one more round trip (a second
-   script) that gives the slots back and caches the answer's JSON bytes for
-   `ONEWINDOW_TRACK_CACHE_SECONDS` (60), unless a case write marked it stale since. On NotFound the held
-   slots stay: they are the counted failure.
+3. otherwise one SQL statement (portal.progress) and one more round trip: on success SETTLE gives the
+   holds back and caches the answer's JSON bytes for `ONEWINDOW_TRACK_CACHE_SECONDS` (60), unless a
+   case write marked it stale since; on NotFound FAIL turns the holds into failures.
 On Django's database cache (no Redis) failures are counted after the fact and nothing is cached:
 caching or holding would be a database write on every lookup.
 
@@ -27,6 +29,7 @@ import functools
 import hashlib
 import json
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -47,32 +50,55 @@ COUNTER_SECONDS = 2 * 3600  # longer than any window: a counter outlives its buc
 STALE = "-"  # a case write leaves STALE + a fresh token in the answer key (never a digest's first character)
 DIGEST_LEN, ETAG_LEN = 64, 32  # a cached answer: code digest, entity tag, then the JSON bytes
 
-# KEYS: client counter, number counter, answer. ARGV: client limit, number limit, code digest, counter
-# seconds, 1 when the number's slot is held too. Returns {1} client limited, {2} number locked,
-# {0, value} the cached answer, {3, mark} slots held, read the database; mark: what the answer key held
-# (a write's stale mark, or '' for nothing), which SETTLE expects to find still.
+HOLD_SECONDS = 60  # a hold left by a process that died mid-lookup lapses after this
+BUSY_WAIT, BUSY_TRIES = 0.01, 50  # a lookup that finds every slot held waits for them, 0.5 s at most
+
+# KEYS: client failures, number failures, answer, client holds, number holds. ARGV: client limit,
+# number limit, code digest, counter seconds, 1 when the number is held too, hold seconds.
+# Returns {1} client limited, {2} number locked (failures alone reach the limit), {0, value} the cached
+# answer, {4} busy (failures and lookups in flight reach a limit: wait), or {3, mark}: a slot held on
+# the client and the number, read the database. mark: what the answer key held (a write's stale mark,
+# or '' for nothing), which SETTLE expects to find still.
 CHECK = """
-if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return {1} end
-if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[2]) then return {2} end
+local cf = tonumber(redis.call('GET', KEYS[1]) or '0')
+if cf >= tonumber(ARGV[1]) then return {1} end
+local nf = tonumber(redis.call('GET', KEYS[2]) or '0')
+if nf >= tonumber(ARGV[2]) then return {2} end
 local answer = redis.call('GET', KEYS[3])
 if answer and string.sub(answer, 1, 64) == ARGV[3] then return {0, answer} end
-if redis.call('INCR', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
-if ARGV[5] == '1' and redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
+if cf + tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[1]) then return {4} end
+if ARGV[5] == '1' and nf + tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[2]) then return {4} end
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[6])
+if ARGV[5] == '1' then
+  redis.call('INCR', KEYS[5])
+  redis.call('EXPIRE', KEYS[5], ARGV[6])
+end
 if answer and string.sub(answer, 1, 1) == '-' then return {3, answer} end
 return {3, ''}
 """
-# KEYS: client counter, number counter, answer. ARGV: 1 when the number's slot was held, the value to
-# cache, its seconds, the mark CHECK saw. Gives the slots back (a counter that expired meanwhile is not
-# left below zero) and caches the answer only if the answer key still holds what CHECK saw: a write
-# that committed since has left a new mark, and an answer read before it is not kept.
-SETTLE = """
+# Giving the holds back (a hold that lapsed meanwhile is not left below zero). KEYS[1..2]: the holds.
+RELEASE = """
 for i = 1, (ARGV[1] == '1' and 2 or 1) do
   if redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
 end
+"""
+# Success. KEYS: client holds, number holds, answer. ARGV: 1 when the number was held, the value to
+# cache, its seconds, the mark CHECK saw. Gives the holds back and caches the answer only if the answer
+# key still holds what CHECK saw: a write that committed since left a new mark, and an answer read
+# before it is not kept.
+SETTLE = RELEASE + """
 local now = redis.call('GET', KEYS[3])
 if (now == false and ARGV[4] == '') or now == ARGV[4] then
   redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
 end
+return 1
+"""
+# Failure. KEYS: client holds, number holds, client failures, number failures. ARGV: 1 when the number
+# was held, counter seconds. The holds become failures in one step: failures plus holds never grow.
+FAIL = RELEASE + """
+if redis.call('INCR', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
+if ARGV[1] == '1' and redis.call('INCR', KEYS[4]) == 1 then redis.call('EXPIRE', KEYS[4], ARGV[2]) end
 return 1
 """
 _scripts: dict = {}
@@ -128,7 +154,9 @@ def _script(client, name: str, source: str):
 
 
 def _limited(which: int) -> RateLimited:
-    return RateLimited(str(CLIENT_LIMITED if which == 1 else NUMBER_LOCKED))
+    """1: the client's failures; 2: the number's; 4: still busy after waiting (lookups in flight and
+    failures together at the client's or the number's limit)."""
+    return RateLimited(str(NUMBER_LOCKED if which == 2 else CLIENT_LIMITED))
 
 
 def lookup_json(number: str, code: str, client: str) -> tuple[bytes, str]:
@@ -142,18 +170,32 @@ def lookup_json(number: str, code: str, client: str) -> tuple[bytes, str]:
     redis = raw_client(caches["default"])
     if redis is None:
         return _lookup_on_database_cache(number, code, keys, per_client, per_number)
-    keys = [cache.make_key(k) for k in keys]
+    failures_c, failures_n, answer_key = (cache.make_key(k) for k in keys)
+    holds = [cache.make_key(f"track:hold:client:{client[:64]}"), cache.make_key(f"track:hold:number:{number}")]
     digest, hold = _digest(code), "1" if number else "0"
-    found = _script(redis, "check", CHECK)(keys=keys, args=[per_client, per_number, digest, COUNTER_SECONDS, hold])
+    check = _script(redis, "check", CHECK)
+    args = [per_client, per_number, digest, COUNTER_SECONDS, hold, HOLD_SECONDS]
+    for _try in range(BUSY_TRIES):
+        found = check(keys=[failures_c, failures_n, answer_key, *holds], args=args)
+        if found[0] != 4:
+            break
+        time.sleep(BUSY_WAIT)  # as many lookups in flight as wrong ones may still be made: wait for them
     if found[0] == 0:
         value = found[1]
         return value[DIGEST_LEN + ETAG_LEN:], value[DIGEST_LEN:DIGEST_LEN + ETAG_LEN].decode()
-    if found[0] in (1, 2):
+    if found[0] != 3:
         raise _limited(found[0])
-    body, etag = serialise(progress.track(number, code))  # NotFound: the held slots are the failure
+    try:
+        body, etag = serialise(progress.track(number, code))
+    except NotFound:
+        _script(redis, "fail", FAIL)(keys=[*holds, failures_c, failures_n], args=[hold, COUNTER_SECONDS])
+        raise
+    except BaseException:
+        _script(redis, "release", RELEASE)(keys=holds, args=[hold])
+        raise
     value = digest.encode() + etag.encode() + body
-    _script(redis, "settle", SETTLE)(keys=keys, args=[hold, value, _setting("ONEWINDOW_TRACK_CACHE_SECONDS", 60),
-                                                      found[1]])
+    _script(redis, "settle", SETTLE)(keys=[*holds, answer_key],
+                                     args=[hold, value, _setting("ONEWINDOW_TRACK_CACHE_SECONDS", 60), found[1]])
     return body, etag
 
 

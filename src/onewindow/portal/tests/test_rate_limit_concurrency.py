@@ -162,3 +162,23 @@ def test_an_answer_read_before_a_write_commits_is_not_cached_over_it(redis_cache
     with CaptureQueriesContext(connection) as queries:
         assert tracking.lookup(case.number, case.query_code, "198.51.100.10")["state"] == "accepted"
     assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_right_lookups_of_a_cold_number_are_not_refused(redis_cache, settings):
+    """More lookups in flight than the limits allow wrong ones: they wait for the slots, none is refused."""
+    settings.ONEWINDOW_TRACK_FAILURES_PER_CLIENT = 2
+    settings.ONEWINDOW_TRACK_FAILURES_PER_NUMBER = 2
+    w = make_world()
+    from onewindow.cases import services
+
+    case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk,
+                              materials=["M01"])
+
+    def look():
+        try:
+            return tracking.lookup(case.number, case.query_code, "198.51.100.11")["number"]
+        except RateLimited:
+            return "limited"
+
+    assert _threads(12, look) == [case.number] * 12
