@@ -13,6 +13,7 @@ Nothing here writes. The caller (portal.tracking) caches the answer and counts f
 
 import hmac
 import json
+import weakref
 from datetime import UTC, date, datetime
 
 from django.db import connections, router
@@ -32,6 +33,8 @@ _STATE_LABELS = dict(State.choices)
 _RESULT_LABELS = dict(Result.choices)
 
 _statements: dict[str, str] = {}
+# The statements PREPAREd on each open PostgreSQL connection (a new connection prepares them again).
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _postal_model():
@@ -148,10 +151,27 @@ def _delivery(postal_id, courier, waybill, state, sent_at, received_at) -> dict 
             "received_at": timezone.localtime(received).isoformat() if received else None}
 
 
+def _prepares(conn) -> bool:
+    """PostgreSQL keeps the statement prepared per connection, unless a pooler in transaction mode may
+    hand the next statement to another server connection (the setting Django asks for there)."""
+    return conn.vendor == "postgresql" and not conn.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+
+
 def _rows(kind: str, number: str) -> list[tuple]:
-    model = Case if kind == "case" else BundleFiling
-    with connections[router.db_for_read(model)].cursor() as cur:
-        cur.execute(statement(kind), [number])
+    """The statement's rows. On PostgreSQL it is PREPAREd once per server connection and EXECUTEd:
+    planning its joins cost more server CPU (0.8 ms) than running it (0.1 ms); after five runs the
+    server keeps one generic plan."""
+    conn = connections[router.db_for_read(Case if kind == "case" else BundleFiling)]
+    with conn.cursor() as cur:
+        if not _prepares(conn):
+            cur.execute(statement(kind), [number])
+            return cur.fetchall()
+        name = f"onewindow_track_{kind}"
+        done = _prepared.setdefault(conn.connection, set())
+        if name not in done:
+            cur.execute(f"PREPARE {name}(text) AS {statement(kind).replace('%s', '$1')}")
+            done.add(name)
+        cur.execute(f"EXECUTE {name}(%s)", [number])
         return cur.fetchall()
 
 

@@ -167,3 +167,33 @@ def test_the_openapi_document_of_tracking_is_as_it_was(client):
                                                                     "PostalOut"]}}
     before = json.loads((Path(__file__).parent / "openapi_track.json").read_text())
     assert now == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_statement_is_prepared_once_per_connection():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    w = intake_world()
+    case = _file(w)
+
+    def prepared():
+        with connection.cursor() as cur:
+            cur.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'onewindow_track_%%'")
+            return [r[0] for r in cur.fetchall()]
+
+    connection.close()  # a fresh server connection (earlier tests may have prepared the bundle's too)
+    for _ in range(3):
+        assert progress.track(case.number, case.query_code)["number"] == case.number
+    assert prepared() == ["onewindow_track_case"]
+    connection.close()  # a new server connection prepares it again
+    assert progress.track(case.number, case.query_code)["state"] == "submitted"
+    assert prepared() == ["onewindow_track_case"]
+    connection.close()
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True  # behind PgBouncer in transaction mode
+    try:
+        assert progress.track(case.number, case.query_code)["state"] == "submitted"
+        assert prepared() == []
+    finally:
+        connection.settings_dict.pop("DISABLE_SERVER_SIDE_CURSORS")
