@@ -56,14 +56,25 @@ def _notice_items(t: dict) -> str:
             f"WHERE n.case_id = c.id AND n.kind = '{NoticeKind.NOTICE.value}' ORDER BY n.seq DESC LIMIT 1) END")
 
 
-def statement(kind: str) -> str:
+def _left_join(vendor: str, table: str, alias: str, columns: str, condition: str) -> str:
+    """A left join read row by row through the index of `condition`. On PostgreSQL a LATERAL subquery
+    that OFFSET 0 keeps from being flattened: a plain join let the planner, misled by the statistics of
+    a column that is nearly always NULL (cases_case.bundle_filing_id), sort all 4.4 million events
+    for a merge join (8 s at 1,000,000 cases)."""
+    if vendor == "postgresql":
+        return (f"LEFT JOIN LATERAL (SELECT {columns} FROM {table} {alias} WHERE {condition} OFFSET 0) {alias} "
+                "ON true")
+    return f"LEFT JOIN {table} {alias} ON {condition}"
+
+
+def statement(kind: str, vendor: str = "postgresql") -> str:
     """The SQL of one lookup (`case` or `bundle`); one parameter, the number. Built once per process."""
-    sql = _statements.get(kind)
+    sql = _statements.get(f"{kind} {vendor}")
     if sql is None:
         t = _tables()
         # every event of the case, by the (case, seq) index, filtered here: with the actions in the join
         # the planner may combine the action index, which spans millions of rows
-        steps = f"LEFT JOIN {t['event']} e ON e.case_id = c.id"
+        steps = _left_join(vendor, t["event"], "e", "e.seq, e.action, e.at, e.to_state", "e.case_id = c.id")
         if kind == "case":
             sql = (
                 "SELECT c.query_code, c.applicant_kind, c.applicant_name, c.state, c.submitted_at, c.due_date, "
@@ -75,17 +86,19 @@ def statement(kind: str) -> str:
                 "WHERE c.number = %s ORDER BY e.seq"
             )
         else:
+            children = _left_join(vendor, t["case"], "c", "c.id, c.number, c.state, c.due_date, c.due_provisional, "
+                                  "c.concluded_on, c.result, c.item_version_id, c.department_id",
+                                  "c.bundle_filing_id = f.id")
             sql = (
                 "SELECT f.query_code, f.applicant_kind, f.applicant_name, f.created_at, b.name, "
                 "c.id, c.number, c.state, c.due_date, c.due_provisional, c.concluded_on, c.result, v.name, d.name, "
                 f"{_notice_items(t)}, e.action, e.at, e.to_state "
-                f"FROM {t['filing']} f JOIN {t['bundle']} b ON b.id = f.bundle_id "
-                f"LEFT JOIN {t['case']} c ON c.bundle_filing_id = f.id "
+                f"FROM {t['filing']} f JOIN {t['bundle']} b ON b.id = f.bundle_id {children} "
                 f"LEFT JOIN {t['version']} v ON v.id = c.item_version_id "
                 f"LEFT JOIN {t['department']} d ON d.id = c.department_id {steps} "
                 "WHERE f.number = %s ORDER BY c.id, e.seq"
             )
-        _statements[kind] = sql
+        _statements[f"{kind} {vendor}"] = sql
     return sql
 
 
@@ -163,13 +176,14 @@ def _rows(kind: str, number: str) -> list[tuple]:
     server keeps one generic plan."""
     conn = connections[router.db_for_read(Case if kind == "case" else BundleFiling)]
     with conn.cursor() as cur:
+        sql = statement(kind, conn.vendor)
         if not _prepares(conn):
-            cur.execute(statement(kind), [number])
+            cur.execute(sql, [number])
             return cur.fetchall()
         name = f"onewindow_track_{kind}"
         done = _prepared.setdefault(conn.connection, set())
         if name not in done:
-            cur.execute(f"PREPARE {name}(text) AS {statement(kind).replace('%s', '$1')}")
+            cur.execute(f"PREPARE {name}(text) AS {sql.replace('%s', '$1')}")
             done.add(name)
         cur.execute(f"EXECUTE {name}(%s)", [number])
         return cur.fetchall()
