@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from django.db import connections, router
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from onewindow.cases.models import BundleFiling, Case, CaseEvent, Notice, NoticeKind, Result, State, mask_name
 from onewindow.cases.presenters import event_label
@@ -31,6 +31,7 @@ STEP_ACTIONS = frozenset(("file", *TRANSITIONS))  # the events the public sees a
 NOT_FOUND_MESSAGE = gettext_lazy("未找到该办件，请核对办件编号和查询码")
 _STATE_LABELS = dict(State.choices)
 _RESULT_LABELS = dict(Result.choices)
+_labels: dict[tuple, str] = {}  # (language, kind, value) → label: a few dozen entries
 
 _statements: dict[str, str] = {}
 # The statements PREPAREd on each open PostgreSQL connection (a new connection prepares them again).
@@ -144,12 +145,25 @@ def _missing(items) -> list[dict]:
 
 def _outcome(state, result, notice_items) -> dict:
     return {"result": result or None,
-            "result_label": str(_RESULT_LABELS.get(result, result)) if result else "",
+            "result_label": _label("result", result) if result else "",
             "missing": _missing(notice_items) if state == State.PENDING_MATERIALS else []}
 
 
+def _label(kind: str, value: str) -> str:
+    """A step's, state's or result's label in the current language, translated once per process."""
+    key = (get_language(), kind, value)
+    label = _labels.get(key)
+    if label is None:
+        if kind == "step":
+            label = event_label(value)
+        else:
+            label = str((_STATE_LABELS if kind == "state" else _RESULT_LABELS).get(value, value))
+        _labels[key] = label
+    return label
+
+
 def _step(action, at, to_state) -> dict:
-    return {"action": action, "label": event_label(action), "at": _at(at), "state": to_state or ""}
+    return {"action": action, "label": _label("step", action), "at": _at(at), "state": to_state or ""}
 
 
 def _delivery(postal_id, courier, waybill, state, sent_at, received_at) -> dict | None:
@@ -201,7 +215,7 @@ def _case_answer(number: str, rows: list[tuple]) -> dict:
         "department": department,
         "applicant": mask_name(kind, name),
         "state": state,
-        "state_label": str(_STATE_LABELS.get(state, state)),
+        "state_label": _label("state", state),
         "submitted_at": _at(submitted_at),
         "due_date": _day(due_date),
         "due_provisional": bool(provisional),
@@ -226,7 +240,7 @@ def _bundle_answer(number: str, rows: list[tuple]) -> dict:
         if child is None:
             child = children[case_id] = {
                 "number": case_number, "item_name": item_name, "department": department, "state": state,
-                "state_label": str(_STATE_LABELS.get(state, state)), "due_date": _day(due_date),
+                "state_label": _label("state", state), "due_date": _day(due_date),
                 "concluded_on": _day(concluded_on), **_outcome(state, result, notice_items), "steps": [],
             }
             dues.append(child["due_date"])

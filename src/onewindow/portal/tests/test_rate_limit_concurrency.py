@@ -182,3 +182,19 @@ def test_concurrent_right_lookups_of_a_cold_number_are_not_refused(redis_cache, 
             return "limited"
 
     assert _threads(12, look) == [case.number] * 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_redis_each_language_is_cached_apart_and_a_write_forgets_both(redis_cache, client):
+    from onewindow.cases import services
+
+    w = make_world()
+    case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk,
+                              materials=["M01", "M02", "M03"])
+    url = f"/api/v1/track/{case.number}?code={case.query_code}"
+    for _ in range(2):  # the second time from the cache
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["state_label"] == "Submitted"
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["state_label"] == "已提交"
+    services.perform(case.number, "accept", w.clerk, {})
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["state_label"] == "Accepted"
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["state_label"] == "已受理"

@@ -197,3 +197,17 @@ def test_on_postgresql_the_statement_is_prepared_once_per_connection():
         assert prepared() == []
     finally:
         connection.settings_dict.pop("DISABLE_SERVER_SIDE_CURSORS")
+
+
+@pytest.mark.django_db
+def test_labels_follow_the_language_and_each_language_has_its_own_answer(client):
+    w = intake_world()
+    with at(2026, 3, 2, 9):
+        case = _file(w)
+        case_services.perform(case.number, "accept", w.clerk, {})
+    english = _get(client, case.number, case.query_code, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = _get(client, case.number, case.query_code, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert english.json()["state_label"] == "Accepted" and chinese.json()["state_label"] == "已受理"
+    assert [s["label"] for s in english.json()["steps"]] == ["Submit application", "Accept"]
+    assert [s["label"] for s in chinese.json()["steps"]] == ["提交申请", "受理"]
+    assert english["ETag"] != chinese["ETag"]
