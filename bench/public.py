@@ -13,9 +13,11 @@ Not a test. Run by hand (`.venv/bin/python bench/public.py`) or via `make bench`
 4. For each target: wrk (Debian's, C) with --connections over 2 threads, a --warmup run, then a
    --duration run with --latency: requests/s, p50/p99, non-2xx answers. Each ratio is the target's
    requests/s over /bench/hello/'s in the same run.
-   For tracking, the share of cold lookups (answers the cache gained over requests).
-5. Then, labelled apart and not the headline, hello-world and tracking again at --low-connections (4)
-   after emptying the cache: latency with little queueing (at 32 connections on 2 CPUs the closed
+   For tracking (each target from an emptied cache), the share of cold lookups (answers the cache
+   gained over requests). The hello-world view runs before the first target and after each one; a
+   target's ratio is over the mean of the two runs around it. Server CPU per request from /proc.
+5. Then, labelled apart and not the headline, hello-world and tracking again at --low-connections (4):
+   latency with little queueing (at 32 connections on 2 CPUs the closed
    loop alone puts the mean latency at 32 / throughput).
 6. Writes the section "Public read paths (bench/public.py)" of docs/performance.md (--no-docs to skip).
 
@@ -102,6 +104,8 @@ def measure(port, paths, name, args, connections=None, server=None):
     """One target: warm-up, then the measured run; for tracking, the share of cold lookups (those that
     read the database) among the requests of both; with `server` (pid, database parts), the server's
     CPU per request of the measured run."""
+    if name in P99_MS:  # a tracking target starts from an empty cache: its cold share is its own
+        subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], capture_output=True, check=False)
     before = answers_cached(args.redis_url)
     warm = wrk(port, paths[name][0], args, args.warmup, connections)
     cpu0 = server_cpu(*server) if server else 0.0
@@ -186,8 +190,7 @@ def render(args, results, cases, paths, low):
     low_text = ""
     if low:
         low_text = f"""
-Latency with little queueing (not the headline): the same server, cache emptied, then the same
-targets at {args.low_connections} connections, {args.warmup} s warm-up then {args.duration} s each, bracketed the same way.
+Latency with little queueing (not the headline): the same server, then the same targets at {args.low_connections} connections, {args.warmup} s warm-up then {args.duration} s each, bracketed the same way.
 
 {chr(10).join(_rows(low, paths, goals=False))}
 """
@@ -204,8 +207,9 @@ requests/s over the mean of the hello-world runs just before and just after it (
 on the machine comes and goes within minutes). Server CPU: the gunicorn workers' and their PostgreSQL
 sessions' CPU time over the measured run's requests (not Redis, not wrk), read from /proc: what a
 request costs whatever else runs. Cold lookups: the share of a tracking target's requests (warm-up
-and run) that read the database, i.e. the answers the cache gained; the others came from the cache
-(an answer is kept 60 s, so a path drawn again within the run is warm).
+and run) that read the database, i.e. the answers the cache gained; each tracking target starts from
+an emptied cache, and the others came from it (an answer is kept 60 s, so a path drawn again within
+the target's 20 s is warm).
 
 {chr(10).join(rows)}
 
@@ -294,7 +298,6 @@ def main(argv=None) -> int:
         wait_ready(args.port, proc)
         results = bracketed(args, paths, list(TARGETS), server)
         if args.low_connections:  # the latency of a lookup with little queueing (not the headline)
-            subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], capture_output=True, check=False)
             low = bracketed(args, paths, list(P99_MS), server, args.low_connections)
     finally:
         stop(proc)
