@@ -120,7 +120,9 @@ def _digest(code: str) -> str:
 
 
 def _answer_key(number: str, language: str) -> str:
-    return f"track:answer:{language}:{number}"
+    """v2: raw bytes (digest, entity tag, JSON), not the pickled dict of ADR 0191's keys, which a process
+    of the previous release would fail to read during a rolling deploy."""
+    return f"track:answer:v2:{language}:{number}"
 
 
 def _bucket(seconds: int) -> int:
