@@ -59,16 +59,25 @@ def room(request):
     return render(request, "supervision/room.html", ctx)
 
 
+def _partial(request, template: str, ctx: dict):
+    """The room polls its board and alert lists with htmx, which receive the bare fragment. Opened
+    on their own (a bookmark, a shared link, a phone) they come inside the site's layout, so the
+    page has its header, its language and a phone viewport."""
+    if request.headers.get("HX-Request") == "true":
+        return render(request, template, ctx)
+    return render(request, "supervision/partial_page.html", {**ctx, "partial": template})
+
+
 @supervisor_required
 def board(request):
-    return render(request, "supervision/_board.html", _board_context(request))
+    return _partial(request, "supervision/_board.html", _board_context(request))
 
 
 @supervisor_required
 def alert_list(request, level):
     if level not in Level.values:
         raise Http404("unknown alert level")
-    return render(request, "supervision/_alerts.html", {"page": _alert_page(request, level), "level": level})
+    return _partial(request, "supervision/_alerts.html", {"page": _alert_page(request, level), "level": level})
 
 
 @supervisor_required

@@ -62,9 +62,13 @@ def test_room_shows_board_and_red_list(client, w, red_case):
     html = r.content.decode()
     assert f"/cases/{red_case.number}/" in html
     assert 'hx-get="/supervision/board/"' in html and 'hx-trigger="every 10s"' in html
-    r = client.get("/supervision/board/")
+    r = client.get("/supervision/board/", HTTP_HX_REQUEST="true")  # the room's poll: the bare fragment
     assert r.status_code == 200 and "<html" not in r.content.decode()
     assert "市市场监督管理局" in r.content.decode()
+    for url in ("/supervision/board/", "/supervision/alerts/red/"):  # opened on its own: in the layout
+        html = client.get(url).content.decode()
+        assert "<html" in html and 'name="viewport"' in html and "返回电子监察室" in html, url
+    assert f"/cases/{red_case.number}/" in client.get("/supervision/alerts/red/").content.decode()
 
 
 def test_admin_may_use_the_room(client, w, red_case):

@@ -20,8 +20,8 @@ def test_red_list_paginates_by_20(client, w):
     ids = [first.pk] + [accepted(w, 2026, 9, 29).pk for _ in range(22)]
     assert services.sweep(D(2026, 10, 13))["opened"] == 23
     client.force_login(w.supervisor)
-    page1 = client.get("/supervision/alerts/red/").content.decode()
-    page2 = client.get("/supervision/alerts/red/?page=2").content.decode()
+    page1 = client.get("/supervision/alerts/red/", HTTP_HX_REQUEST="true").content.decode()
+    page2 = client.get("/supervision/alerts/red/?page=2", HTTP_HX_REQUEST="true").content.decode()
     numbers = list(Case.objects.filter(pk__in=ids).values_list("number", flat=True))
     on1 = [n for n in numbers if f"/cases/{n}/" in page1]
     on2 = [n for n in numbers if f"/cases/{n}/" in page2]
@@ -65,7 +65,7 @@ def test_board_lists_the_top_groups_and_counts_each_level_once(client, w, monkey
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        resp = client.get("/supervision/board/")
+        resp = client.get("/supervision/board/", HTTP_HX_REQUEST="true")
     assert resp.status_code == 200 and resp.context["red"].paginator.count == 3
     counts_of_alerts = [q["sql"] for q in queries.captured_queries
                         if q["sql"].startswith("SELECT COUNT(*)") and "supervision_alert" in q["sql"]]
