@@ -52,5 +52,5 @@ def reset_second_factor(*, username: str, operator: str, reason: str) -> int:
     TOTPDevice.objects.filter(user=user).delete()
     record(actor=None, action="twofactor.reset", obj_type="user", obj_id=user.pk,
            before={"devices": devices}, after={"devices": [], "operator": operator, "reason": reason},
-           site_code=user.site.code if user.site_id else "")
+           site_code=user.site.code if user.site is not None else "")
     return len(devices)
