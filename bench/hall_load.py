@@ -22,7 +22,7 @@ class Client(threading.Thread):
         self.rng = random.Random(seed)
         self.conn, self.last_used = None, 0.0
 
-    def post(self, path, body=None, token=None):
+    def post(self, path, body=None, token=None, method="POST"):
         """(status, body, ms). A fresh connection when the last one idled past IDLE_CLOSE (timed too)."""
         t0 = time.perf_counter()
         if self.conn is None or time.monotonic() - self.last_used > IDLE_CLOSE:
@@ -33,7 +33,8 @@ class Client(threading.Thread):
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            self.conn.request("POST", path, body=json.dumps(body or {}).encode(), headers=headers)
+            self.conn.request(method, path, body=json.dumps(body or {}).encode() if method == "POST" else None,
+                              headers=headers)
             resp = self.conn.getresponse()
             data = resp.read()
         except (OSError, http.client.HTTPException):
@@ -64,17 +65,28 @@ class Client(threading.Thread):
 
 
 class Terminal(Client):
-    """A window's clerk. Paced (`service` > 0): call-next on a whole tick of the hall clock (so the
-    windows due in the same tick call in the same instant; at t0 every window calls at once), start,
-    serve for an exponential time of mean `service` (clipped to 0.2–3×), finish; after a 204 press again
-    two ticks later. Closed loop (`service` = 0): call-next, start, finish, at once, again."""
+    """A window's clerk. Paced (`service` > 0): call-next, start, serve for an exponential time of mean
+    `service` (clipped to 0.2–3×), finish, and call again:
 
-    def __init__(self, port, deadline, window, token, t0=0.0, service=0.0, tick=1.0, seed=0):
+    - the hall (`tick` = 0): the window opens at `open_at` (its own time) and calls the moment it
+      finishes, at its own continuous time; after a 204 it presses again after an exponential pause of
+      mean `service` / 10;
+    - synchronised (`tick` > 0, the stress row): calls land on whole ticks of the hall clock, so the
+      windows due in the same tick call in the same instant (at t0 every window calls at once); after a
+      204 the next tick but one.
+
+    Closed loop (`service` = 0): call-next, start, finish, at once, again. `at` holds each call's start."""
+
+    def __init__(self, port, deadline, window, token, t0=0.0, service=0.0, tick=1.0, seed=0, open_at=None):
         super().__init__(port, deadline, seed)
         self.window, self.token, self.t0, self.service, self.tick = window, token, t0, service, tick
-        self.empty, self.cycles, self.next_call = 0, 0, t0
+        self.empty, self.cycles = 0, 0
+        self.next_call = t0 if open_at is None else open_at
+        self.at = []
 
     def next_tick(self, after):
+        if not self.tick:  # the hall: no ticks; a 204 is followed by a short pause
+            return after + self.rng.expovariate(10 / self.service) if self.service else after
         k = max(0, int((after - self.t0) // self.tick) + 1)
         return self.t0 + k * self.tick
 
@@ -83,6 +95,7 @@ class Terminal(Client):
             self.sleep_until(self.next_call)
             if time.monotonic() >= self.deadline:
                 return
+        self.at.append(time.monotonic())
         st, data, ms = self.post(f"/api/v1/queue/windows/{self.window}/call-next", token=self.token)
         self.ms.append(ms)
         if st == 204:
@@ -103,12 +116,25 @@ class Terminal(Client):
             time.sleep(max(0.0, min(serve, self.deadline - time.monotonic())))  # cut at the deadline, then finish
         self.act(tid, "finish")
         self.cycles += 1
-        self.next_call = self.next_tick(time.monotonic())
+        self.next_call = self.next_tick(time.monotonic()) if self.tick else time.monotonic()  # the hall: at once
 
     def act(self, tid, action):
         st, data, _ms = self.post(f"/api/v1/queue/tickets/{tid}/actions/{action}", token=self.token)
         if st != 200:
             self.errors.append(f"{action} {st} {data[:160]!r}")
+
+
+class Hello(Client):
+    """Closed loop on the hello-world view of the same server (bench/floor/hello_urls.py): the stack's
+    own ceiling in the same run."""
+
+    def step(self):
+        st, data, ms = self.post("/bench/hello/", method="GET")
+        if st == 200:
+            self.count += 1
+            self.ms.append(ms)
+        else:
+            self.errors.append(f"hello {st} {data[:80]!r}")
 
 
 class Kiosk(Client):

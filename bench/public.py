@@ -13,7 +13,13 @@ Not a test. Run by hand (`.venv/bin/python bench/public.py`) or via `make bench`
 4. For each target: wrk (Debian's, C) with --connections over 2 threads, a --warmup run, then a
    --duration run with --latency: requests/s, p50/p99, non-2xx answers. Each ratio is the target's
    requests/s over /bench/hello/'s in the same run.
-5. Writes the section "Public read paths (bench/public.py)" of docs/performance.md (--no-docs to skip).
+   For tracking (each target from an emptied cache), the share of cold lookups (answers the cache
+   gained over requests). The hello-world view runs before the first target and after each one; a
+   target's ratio is over the mean of the two runs around it. Server CPU per request from /proc.
+5. Then, labelled apart and not the headline, hello-world and tracking again at --low-connections (4):
+   latency with little queueing (at 32 connections on 2 CPUs the closed
+   loop alone puts the mean latency at 32 / throughput).
+6. Writes the section "Public read paths (bench/public.py)" of docs/performance.md (--no-docs to skip).
 
 Loopback only; wrk runs are bounded by --duration.
 """
@@ -23,6 +29,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,10 +45,10 @@ TARGETS = {"tracking": 0.40, "bundle tracking": 0.40, "catalogue /items/": 0.25,
 P99_MS = {"tracking": 20.0, "bundle tracking": 20.0}
 
 
-def wrk(port, paths_file, args, seconds):
+def wrk(port, paths_file, args, seconds, connections=None):
     env = {**os.environ, "WRK_PATHS": str(paths_file)}
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency",
+        ["wrk", "-t", "2", "-c", str(connections or args.connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency",
          "-s", str(ROOT / "bench" / "paths.lua"), f"http://127.0.0.1:{port}/"],
         env=env, capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout
@@ -49,8 +56,68 @@ def wrk(port, paths_file, args, seconds):
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
+    done = re.search(r"(\d+) requests in", out)
     return {"rps": rps, "p50": _ms(lat.get("50")), "p99": _ms(lat.get("99")),
-            "non2xx": int(bad.group(1)) if bad else 0, "socket": errors.group(0) if errors else ""}
+            "non2xx": int(bad.group(1)) if bad else 0, "socket": errors.group(0) if errors else "",
+            "requests": int(done.group(1)) if done else 0}
+
+
+def answers_cached(redis_url):
+    """How many tracking answers the cache holds: each is one lookup that read the database (cold), and
+    lives 60 s, longer than a target's warm-up and run."""
+    out = subprocess.run(["redis-cli", "-u", redis_url, "--scan", "--pattern", "*track:answer:*"],
+                         capture_output=True, text=True, check=False).stdout
+    return len(out.split())
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+APP_NAME = "ow_bench_public"  # the server's PostgreSQL sessions, found by application_name
+
+
+def _cpu_of(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICK
+
+
+def server_cpu(server_pid, p) -> float:
+    """CPU seconds used so far by the server's gunicorn workers and their PostgreSQL backends (what a
+    request costs the machine, whatever else runs on it; Redis and wrk not included)."""
+    workers = [d.name for d in Path("/proc").iterdir() if d.name.isdigit() and _ppid(d.name) == server_pid]
+    backends = (psql(p, f"SELECT pid FROM pg_stat_activity WHERE application_name = '{APP_NAME}'") or "").split()
+    return _cpu_of(workers) + _cpu_of(backends)
+
+
+def _ppid(pid) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+def measure(port, paths, name, args, connections=None, server=None):
+    """One target: warm-up, then the measured run; for tracking, the share of cold lookups (those that
+    read the database) among the requests of both; with `server` (pid, database parts), the server's
+    CPU per request of the measured run."""
+    if name in P99_MS:  # a tracking target starts from an empty cache: its cold share is its own
+        subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], capture_output=True, check=False)
+    before = answers_cached(args.redis_url)
+    warm = wrk(port, paths[name][0], args, args.warmup, connections)
+    cpu0 = server_cpu(*server) if server else 0.0
+    r = wrk(port, paths[name][0], args, args.duration, connections)
+    if server:
+        r["cpu_ms"] = 1000 * (server_cpu(*server) - cpu0) / max(1, r["requests"])
+    if name in P99_MS:
+        r["cold"] = (answers_cached(args.redis_url) - before) / max(1, warm["requests"] + r["requests"])
+    log(f"{name} ({connections or args.connections} connections): {r['rps']:.0f} req/s, p50 {r['p50']:.2f} ms, "
+        f"p99 {r['p99']:.2f} ms, non-2xx {r['non2xx']}" + (f", cold {r['cold']:.0%}" if "cold" in r else "")
+        + (f", server CPU {r['cpu_ms']:.2f} ms/request" if "cpu_ms" in r else "") + f", load {_load()}")
+    return r
 
 
 def _ms(text):
@@ -89,31 +156,68 @@ def machine():
 psql_version = load_before = ""
 
 
-def render(args, results, cases, paths):
-    hello = results["hello-world view"]["rps"]
-    rows = ["| target | requests/s | ratio to hello-world | p50 ms | p99 ms | non-2xx | target ratio | met |",
-            "|---|---|---|---|---|---|---|---|"]
+def _load() -> str:
+    return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def _rows(results, paths, goals=True) -> list[str]:
+    head = ("| target | requests/s | hello-world requests/s (runs before and after) | ratio | p50 ms | p99 ms | non-2xx "
+            "| cold lookups | server CPU ms/request | CPU ratio (hello-world's / target's) |"
+            + (" target | met |" if goals else ""))
+    rows = [head, "|" + "---|" * head.count(" |")]
     for name, r in results.items():
-        ratio = r["rps"] / hello
-        goal = TARGETS.get(name)
-        p99_goal = P99_MS.get(name)
+        hello_rps = r.get("hello_rps", r["rps"])
+        ratio = r["rps"] / hello_rps
+        cpu_ratio = r.get("hello_cpu_ms", r["cpu_ms"]) / r["cpu_ms"] if r["cpu_ms"] else 0
+        goal, p99_goal = TARGETS.get(name), P99_MS.get(name)
         met = "" if goal is None else ("yes" if ratio >= goal and (p99_goal is None or (r["p99"] or 1e9) < p99_goal)
                                        and r["non2xx"] == 0 else "no")
         goal_text = "" if goal is None else f"≥ {goal:.2f}" + (f", p99 < {p99_goal:.0f} ms" if p99_goal else "")
-        rows.append(f"| {name} ({paths[name][1]} paths) | {r['rps']:.0f} | {ratio:.3f} | {r['p50']:.2f} | "
-                    f"{r['p99']:.2f} | {r['non2xx']} | {goal_text} | {met} |")
+        cold = f"{r['cold']:.0%}" if "cold" in r else ""
+        label = f"{name} ({paths[name][1]} paths)" + (f", mean of {r['runs']} runs" if "runs" in r else "")
+        rows.append(f"| {label} | {r['rps']:.0f} | {hello_rps:.0f} | {ratio:.3f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+                    f"{r['non2xx']} | {cold} | {r['cpu_ms']:.2f} | {cpu_ratio:.3f} |"
+                    + (f" {goal_text} | {met} |" if goals else ""))
+    return rows
+
+
+def render(args, results, cases, paths, low):
+    rows = _rows(results, paths)
+    # Little's law for a closed loop: every connection always has one request out, so the mean
+    # latency is connections / throughput, and p99 is above the mean.
+    floor = "; ".join(f"{name} {1000 * args.connections / r['rps']:.1f} ms" for name, r in results.items()
+                      if name == "hello-world view" or name in P99_MS)
+    low_text = ""
+    if low:
+        low_text = f"""
+Latency with little queueing (not the headline): the same server, then the same targets at {args.low_connections} connections, {args.warmup} s warm-up then {args.duration} s each, bracketed the same way.
+
+{chr(10).join(_rows(low, paths, goals=False))}
+"""
     return f"""{SECTION}
 
-Run {time.strftime('%Y-%m-%d %H:%M')} UTC on {machine()}; {cases:,} cases in the database.
+Run {time.strftime('%Y-%m-%d %H:%M')} UTC on {machine()}, after {_load()}; {cases:,} cases in the database.
 Method: one `onewindow serve` (gunicorn, default workers × threads) with the platform's settings and
 URLs plus a hello-world view at /bench/hello/ (bench/floor/hello_settings.py), Redis as the cache;
 Debian's wrk, 2 threads, {args.connections} connections, {args.warmup} s warm-up then {args.duration} s
 per target, each request a random path of the target's sample (tracking: {args.sample} cases sampled
-with TABLESAMPLE, number and query code). Ratios are requests/s over the hello-world view's in the
-same run. wrk runs on the same 2 CPUs as the server.
+with TABLESAMPLE, number and query code). wrk runs on the same 2 CPUs as the server. The hello-world
+view is measured before the first target and again after each one; a target's ratio is its
+requests/s over the mean of the hello-world runs just before and just after it (other engineers' work
+on the machine comes and goes within minutes). Server CPU: the gunicorn workers' and their PostgreSQL
+sessions' CPU time over the measured run's requests (not Redis, not wrk), read from /proc: what a
+request costs whatever else runs. Cold lookups: the share of a tracking target's requests (warm-up
+and run) that read the database, i.e. the answers the cache gained; each tracking target starts from
+an emptied cache, and the others came from it (an answer is kept 60 s, so a path drawn again within
+the target's 20 s is warm).
 
 {chr(10).join(rows)}
-"""
+
+Closed loop: each of the {args.connections} connections always has one request out, so the mean
+latency is connections / throughput (Little's law) and p99 lies above it: {floor}. A p99 under
+20 ms at {args.connections} connections needs more than {args.connections * 50} requests/s, more than
+the hello-world view itself serves here.
+{low_text}"""
 
 
 def write_docs(text):
@@ -127,6 +231,26 @@ def write_docs(text):
     DOCS.write_text(doc)
 
 
+def bracketed(args, paths, targets, server, connections=None) -> dict:
+    """The hello-world view before the first target and again after each one, so that each target's
+    reference is measured as close in time as it can be (the mean of the runs just before and after it):
+    other work on the machine comes and goes over a benchmark's minutes."""
+    hello = [measure(args.port, paths, "hello-world view", args, connections, server)]
+    out = {}
+    for name in targets:
+        if name not in paths:
+            continue
+        out[name] = measure(args.port, paths, name, args, connections, server)
+        hello.append(measure(args.port, paths, "hello-world view", args, connections, server))
+        before, after = hello[-2], hello[-1]
+        out[name]["hello_rps"] = (before["rps"] + after["rps"]) / 2
+        out[name]["hello_cpu_ms"] = (before["cpu_ms"] + after["cpu_ms"]) / 2
+    out["hello-world view"] = {
+        key: statistics.fmean(h[key] for h in hello) for key in ("rps", "p50", "p99", "cpu_ms")} | {
+        "non2xx": sum(h["non2xx"] for h in hello), "runs": len(hello)}
+    return {"hello-world view": out.pop("hello-world view"), **out}
+
+
 def main(argv=None) -> int:
     global psql_version, load_before
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -135,6 +259,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--sample", type=int, default=5000)
     ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--low-connections", type=int, default=4,
+                    help="then hello-world and tracking again at this many connections, for latency (0: skip)")
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--duration", type=int, default=15)
     ap.add_argument("--port", type=int, default=8197)
@@ -157,25 +283,27 @@ def main(argv=None) -> int:
     subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], capture_output=True, check=False)
     folder = tempfile.mkdtemp(prefix="ow-bench-")
     paths = sample_paths(p, folder, args.sample)
+    sep = "&" if "?" in args.database_url else "?"
     server_env = {**env, "DJANGO_SETTINGS_MODULE": "hello_settings",
+                  "DATABASE_URL": f"{args.database_url}{sep}application_name={APP_NAME}",
                   "PYTHONPATH": os.pathsep.join([str(ROOT / "bench" / "floor"), env.get("PYTHONPATH", "")])}
     load_before = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    # the server's log to a file: a pipe nobody reads fills up (64 KB of "Not Found" lines) and stalls it
+    server_log = open(Path(folder) / "server.log", "wb")  # noqa: SIM115 (closed in the finally below)
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "onewindow"), "serve", "--port", str(args.port)],
-                            env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    results = {}
+                            env=server_env, stdout=subprocess.DEVNULL, stderr=server_log)
+    results, low = {}, {}
+    server = (proc.pid, p)
     try:
         wait_ready(args.port, proc)
-        for name in ["hello-world view", *TARGETS]:
-            if name not in paths:
-                continue
-            wrk(args.port, paths[name][0], args, args.warmup)
-            results[name] = wrk(args.port, paths[name][0], args, args.duration)
-            r = results[name]
-            log(f"{name}: {r['rps']:.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, non-2xx {r['non2xx']}")
+        results = bracketed(args, paths, list(TARGETS), server)
+        if args.low_connections:  # the latency of a lookup with little queueing (not the headline)
+            low = bracketed(args, paths, list(P99_MS), server, args.low_connections)
     finally:
         stop(proc)
+        server_log.close()
         shutil.rmtree(folder, ignore_errors=True)
-    text = render(args, results, cases, paths)
+    text = render(args, results, cases, paths, low)
     print(text)
     if not args.no_docs:
         write_docs(text)

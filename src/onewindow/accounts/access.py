@@ -169,14 +169,22 @@ def _condition(user, model) -> Q | None:
     return rule(user) if rule else None
 
 
+def scope_condition(user, model) -> Q | None:
+    """The condition of what `user` may see of `model` (the rules above): an empty Q for everything
+    (the administrator), None for nothing (anonymous users, roles without a rule)."""
+    if not signed_in(user):
+        return None
+    if is_admin(user):
+        return Q()
+    return _condition(user, model)
+
+
 def visible(user, qs: QuerySet) -> QuerySet:
     """`qs` narrowed to what `user` may see (the rules above); nothing for anonymous users."""
-    if not signed_in(user):
+    cond = scope_condition(user, qs.model)
+    if cond is None:
         return qs.none()
-    if is_admin(user):
-        return qs
-    cond = _condition(user, qs.model)
-    return qs.none() if cond is None else qs.filter(cond)
+    return qs.filter(cond) if cond else qs
 
 
 def can_see(user, obj: Model) -> bool:

@@ -52,5 +52,10 @@ def reset_second_factor(*, username: str, operator: str, reason: str) -> int:
     TOTPDevice.objects.filter(user=user).delete()
     record(actor=None, action="twofactor.reset", obj_type="user", obj_id=user.pk,
            before={"devices": devices}, after={"devices": [], "operator": operator, "reason": reason},
-           site_code=user.site.code if user.site_id else "")
+           site_code=_site_code(user))
     return len(devices)
+
+
+def _site_code(user: User) -> str:
+    site = user.site if user.site_id else None  # no query for a user without a site
+    return site.code if site is not None else ""

@@ -10,11 +10,11 @@ from .models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ScopedModelAdmin):
-    list_display = ("seq", "at", "actor_name", "role", "action", "object_type", "object_id")
+    list_display = ("seq", "chain_seq", "at", "actor_name", "role", "action", "object_type", "object_id")
     search_fields = ("=object_id", "action", "actor_name")
     show_full_result_count = False
     readonly_fields = ("seq", "at", "actor", "actor_name", "role", "site_code", "action", "object_type",
-                       "object_id", "before", "after", "prev_hash", "hash")
+                       "object_id", "before", "after", "chain_seq", "prev_hash", "hash")
     actions = None
 
     def has_add_permission(self, request):

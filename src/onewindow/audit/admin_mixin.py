@@ -10,14 +10,13 @@ A ModelAdmin with `AuditTrailAdminMixin` records, inside the admin's own transac
 - the same for the rows of its inlines (object type: the inline's model).
 
 Where the ModelAdmin writes through a service that audits (catalog, workdays, agency), the service's
-entry is the record: when the chain grew during the save by entries this mixin did not write, it
-adds nothing. Password hashes are never written: a changed password shows as masked values.
+entry is the record: when entries this mixin did not write were recorded on this thread during the
+save, it adds nothing. Password hashes are never written: a changed password shows as masked values.
 """
 
 from django.db import router, transaction
 
-from .models import AuditHead
-from .services import record
+from .services import record, recorded_count
 
 SECRET_FIELDS = {"password", "digest"}  # a password hash, an API token's hash
 MASK = "******"
@@ -50,10 +49,6 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _head_seq() -> int:
-    return AuditHead.objects.filter(id=1).values_list("last_seq", flat=True).first() or 0
-
-
 def _stored(obj):
     """The object as the database holds it now (the form has already changed the instance)."""
     return type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
@@ -81,7 +76,7 @@ class AuditTrailAdminMixin:
     def save_model(self, request, obj, form, change):
         stored = _stored(obj) if change else None
         pending = getattr(request, "_audit_pending", {})
-        pending[id(obj)] = (_head_seq(), getattr(request, "_audit_own", 0), snapshot(stored) if stored else None)
+        pending[id(obj)] = (recorded_count(), getattr(request, "_audit_own", 0), snapshot(stored) if stored else None)
         request._audit_pending = pending
         super().save_model(request, obj, form, change)
 
@@ -92,7 +87,7 @@ class AuditTrailAdminMixin:
         if mark is None:  # the ModelAdmin wrote in its own save_model (a service), not through ours
             return
         seq, own, before = mark
-        by_others = (_head_seq() - seq) - (getattr(request, "_audit_own", 0) - own)
+        by_others = (recorded_count() - seq) - (getattr(request, "_audit_own", 0) - own)
         if by_others > 0:  # a service audited this save
             return
         self._trail_save(request, obj, before)

@@ -6,3 +6,4 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = "操作审计"
     worker_rounds = {"audit checkpoint": "onewindow.audit.tasks.checkpoint_task"}  # run by `onewindow worker`
+    worker_every = {"audit seal": ("onewindow.audit.services.seal", 2.0)}  # ADR 0200: entries chained within ~2 s

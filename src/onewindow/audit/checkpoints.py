@@ -1,6 +1,6 @@
 """Checkpoints of the audit chain's head, kept outside the database.
 
-One JSON line per checkpoint ({"seq", "hash", "at", "mac"}, the mac an HMAC under the audit
+One JSON line per checkpoint ({"seq" (a chain position), "hash", "at", "mac"}, the mac an HMAC under the audit
 key) appended to checkpoints.jsonl in ONEWINDOW_AUDIT_CHECKPOINT_DIR (default var/audit/) and written
 to the `onewindow.audit` log. `verify` then requires every checkpointed entry to still exist
 with the same hash: a database writer who truncates the chain and re-chains it from an earlier
@@ -47,11 +47,32 @@ def read() -> list[dict]:
     return out
 
 
+def last() -> tuple[int, str]:
+    """(position, hash) of the file's last checkpoint, read from its tail; (0, "") when there is none.
+    The sealer refuses a head behind it (audit.services.seal)."""
+    p = path()
+    try:
+        with p.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 4096))
+            lines = [x for x in fh.read().decode("utf-8", "replace").splitlines() if x.strip()]
+    except FileNotFoundError:
+        return 0, ""
+    try:
+        point = json.loads(lines[-1]) if lines else {}
+    except ValueError:
+        return 0, ""  # a damaged line: check_against reports it
+    seq = point.get("seq")
+    return (seq, str(point.get("hash"))) if isinstance(seq, int) else (0, "")
+
+
 def write(key: bytes | None = None) -> dict | None:
-    """Append a checkpoint of the current head when it moved since the last one; returns it."""
-    from .services import audit_key
+    """Seal what is committed, then append a checkpoint of the head when it moved since the last
+    one; returns it."""
+    from .services import audit_key, seal
 
     key = key or audit_key()
+    seal(key=key)
     with transaction.atomic():
         head = AuditHead.objects.filter(id=1).first()
     if head is None or head.last_seq == 0:
@@ -76,8 +97,8 @@ def check_against(key: bytes):
     points = read()
     if not points:
         return None
-    hashes = dict(AuditEntry.objects.filter(seq__in=[p.get("seq") for p in points if isinstance(p.get("seq"), int)])
-                  .values_list("seq", "hash"))
+    hashes = dict(AuditEntry.objects.filter(chain_seq__in=[p.get("seq") for p in points if isinstance(p.get("seq"), int)])
+                  .values_list("chain_seq", "hash"))
     for p in points:
         seq, head_hash, at = p.get("seq"), p.get("hash"), p.get("at")
         if not isinstance(seq, int) or not hmac.compare_digest(str(p.get("mac", "")), _mac(key, seq, str(head_hash), str(at))):

@@ -24,6 +24,13 @@ def _iso(v):
     return v.isoformat() if v else None
 
 
+def _events(case: Case):
+    """The case's events in order: those prefetched (selectors.case_for_action, in seq order), else a query."""
+    if "events" in getattr(case, "_prefetched_objects_cache", {}):
+        return case.events.all()
+    return case.events.order_by("seq")
+
+
 def case_dict(case: Case, *, with_events: bool = False) -> dict:
     out = {
         "number": case.number,
@@ -69,7 +76,7 @@ def case_dict(case: Case, *, with_events: bool = False) -> dict:
         out["events"] = [
             {"seq": e.seq, "at": _iso(e.at), "action": e.action, "from": e.from_state, "to": e.to_state,
              "actor": e.actor_name, "role": e.actor_role, "note": e.note, "data": e.data}
-            for e in case.events.order_by("seq")
+            for e in _events(case)
         ]
     return out
 

@@ -10,6 +10,7 @@ from django_tasks_db import DatabaseBackend
 
 from onewindow.accounts.models import User
 from onewindow.core import links
+from onewindow.core.precompiled import insert
 
 from .models import Case, CaseEvent
 from .signals import case_written
@@ -32,16 +33,21 @@ def column_values(case: Case) -> dict:
 
 
 def append_event(case: Case, action: str, actor: User | None, *, from_state="", to_state="", note="", data=None,
-                  first: bool = False) -> None:
+                  first: bool = False) -> CaseEvent:
     """Append the case's next event. The caller holds the case row lock (or just created the case),
-    so the next sequence number is computed inside the INSERT itself."""
+    so the next sequence number is computed inside the INSERT itself, or taken from the events the
+    caller read under that lock (prefetched by selectors.case_for_action: they are appended to)."""
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("events")
+    events = prefetched._result_cache if prefetched is not None else None
     if first:
         seq = 1
+    elif events is not None:
+        seq = (events[-1].seq if events else 0) + 1
     else:
         last = CaseEvent.objects.filter(case_id=case.pk).values("case_id").annotate(m=Max("seq")).values("m")
         seq = Coalesce(Subquery(last, output_field=IntegerField()), 0) + 1
     user = actor if getattr(actor, "pk", None) else None
-    CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         seq=seq,
         at=timezone.now(),
@@ -54,6 +60,13 @@ def append_event(case: Case, action: str, actor: User | None, *, from_state="", 
         note=note or "",
         data=data or {},
     )
+    if isinstance(seq, int):
+        insert([event])  # the INSERT compiled once (core.precompiled)
+    else:
+        event.save(force_insert=True)
+    if events is not None:
+        events.append(event)
+    return event
 
 
 def announce(case: Case, action: str, actor: User | None) -> None:

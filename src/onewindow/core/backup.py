@@ -46,7 +46,9 @@ def _sha256(path: Path) -> str:
 
 def _audit_head() -> dict:
     from onewindow.audit.models import AuditHead
+    from onewindow.audit.services import seal
 
+    seal()  # what is committed joins the chain first, so the manifest names the head of everything backed up
     head = AuditHead.objects.filter(id=1).first()
     return {"seq": head.last_seq if head else 0, "hash": head.last_hash if head else ""}
 

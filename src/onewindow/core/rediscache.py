@@ -27,3 +27,12 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _SharedClient
+
+
+def raw_client(cache):
+    """The `redis.Redis` of a Django Redis cache's primary (for scripts and pipelines over keys made
+    with `cache.make_and_validate_key`); None for any other cache backend."""
+    client = getattr(cache, "_cache", None)
+    if not isinstance(cache, RedisCache) or client is None:
+        return None
+    return client.get_client(write=True)

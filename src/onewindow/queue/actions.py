@@ -12,10 +12,9 @@ from onewindow.accounts.models import Role
 from onewindow.cases.selectors import cases_visible_to
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 
-from . import calling, opening
+from . import calling, opening, statements
 from .models import Queue, Ticket, TicketState
 from .notify import notify_three_ahead
-from .selectors import case_filed_for
 from .tickets import TRANSITIONS, allowed_actions, event
 
 STATE_LABELS = dict(TicketState.choices)
@@ -72,8 +71,8 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
     elif action == "finish":
         if payload.get("case"):
             ticket.case = _case_for(actor, payload["case"])
-        elif ticket.case_id is None:
-            ticket.case = case_filed_for(ticket, actor)  # the case filed from this ticket at the window
+        elif ticket.case_id is None and ticket.called_at:  # the case filed from this ticket at the window
+            ticket.case = statements.case_filed(actor.pk, ticket.called_at, ticket.id_number)
         if ticket.case_id:
             data["case"] = ticket.case.number
         ticket.ended_at = now
@@ -90,8 +89,12 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
         ticket.ended_at = now
         data["queue"] = target_queue.code
     ticket.state = target
-    ticket.save(update_fields=["state", "recalls", "started_at", "ended_at", "case"])
-    if action == "transfer":
+    columns = {"state": target, "recalls": ticket.recalls, "started_at": ticket.started_at, "ended_at": ticket.ended_at,
+               "case_id": ticket.case_id}
+    update: dict | None = columns
+    if action == "transfer":  # the old ticket's row first: the new one points at it
+        statements.update_ticket(ticket.pk, **columns)
+        update = None
         new_ticket = Ticket.objects.create(
             site_id=ticket.site_id, queue=target_queue, day=ticket.day, seq=None, number=ticket.number,
             state=TicketState.WAITING, priority=ticket.priority, rank=ticket.rank, queued_at=ticket.queued_at,
@@ -100,7 +103,7 @@ def perform(ticket_id, action: str, actor, payload: dict | None = None) -> Ticke
         )
         new_ticket.site = ticket.site
         event(new_ticket, "transfer_in", "", actor=actor, window=actor.window, at=now, from_queue=ticket.queue.code)
-    event(ticket, action, before, actor=actor, window=ticket.window, at=now, **data)
+    event(ticket, action, before, actor=actor, window=ticket.window, at=now, update=update, **data)  # one statement
     if action in ("transfer", "cancel"):
         notify_three_ahead(ticket.queue_id, ticket.day)
     if new_ticket is not None:

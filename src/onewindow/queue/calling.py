@@ -49,6 +49,36 @@ ORDER BY t.rank, wq.priority, t.queued_at, t.id
 LIMIT 1"""
 
 
+# The same pick from a bounded set of candidates (ADR 0201): per callable queue of the window, its first
+# CANDIDATES waiting tickets in the index's order (a LATERAL index scan that stops there), then the first of
+# those in call order that no other call holds. Exact while fewer than CANDIDATES calls of one queue are in
+# flight at once (a server runs at most workers × threads); when every candidate is held, `pick` falls back
+# to PICK over all waiting tickets. The session test runs once per queue, not once per waiting ticket.
+# PostgreSQL only (LATERAL); SQLite runs PICK.
+CANDIDATES = 32
+PICK_FROM_CANDIDATES = f"""
+SELECT {", ".join(f't."{c}"' for c in TICKET_COLUMNS)},
+       {", ".join(f'cand."queue__{c}"' for c in QUEUE_NAMES)}, {", ".join(f'cand."site__{c}"' for c in SITE_NAMES)}
+FROM (SELECT c.id, c.rank, wq.priority, c.queued_at,
+             {", ".join(f'q."{c}" AS "queue__{c}"' for c in QUEUE_NAMES)}, {", ".join(f's."{c}" AS "site__{c}"' for c in SITE_NAMES)}
+      FROM {WQ} wq
+      JOIN {Q_} q ON q.id = wq.queue_id AND q.active
+      JOIN {S} s ON s.id = q.site_id
+      CROSS JOIN LATERAL (SELECT x.id, x.rank, x.queued_at FROM {T} x
+                          WHERE x.queue_id = wq.queue_id AND x.day = %(day)s AND x.state = 'waiting'
+                          ORDER BY x.rank, x.queued_at, x.id LIMIT {CANDIDATES}) c
+      WHERE wq.window_id = %(window)s
+        AND (NOT EXISTS (SELECT 1 FROM {QS} x WHERE x.queue_id = wq.queue_id)
+             OR EXISTS (SELECT 1 FROM {QS} x WHERE x.queue_id = wq.queue_id AND x.start <= %(time)s
+                        AND x."end" > %(earliest_end)s
+                        AND x.days = (CASE WHEN EXISTS (SELECT 1 FROM {CD} d WHERE d.date = %(day)s AND d.is_workday)
+                                      THEN 'workday' ELSE 'restday' END)))) cand
+JOIN {T} t ON t.id = cand.id
+WHERE t.state = 'waiting'
+ORDER BY cand.rank, cand.priority, cand.queued_at, cand.id
+LIMIT 1"""
+
+
 def pick(window_id: int, now: datetime.datetime) -> Ticket | None:
     """The window's first callable ticket (locked on PostgreSQL), its queue and site loaded, or None."""
     local = timezone.localtime(now)
@@ -57,10 +87,10 @@ def pick(window_id: int, now: datetime.datetime) -> Ticket | None:
     params = {"window": window_id, "day": ops.adapt_datefield_value(local.date()),
               "time": ops.adapt_timefield_value(local.time()),
               "earliest_end": ops.adapt_timefield_value(max(local - CALL_GRACE, midnight).time())}
-    sql = PICK
-    if connection.features.has_select_for_update_skip_locked:
-        sql += " FOR UPDATE OF t SKIP LOCKED"
-    return _load(sql, params)
+    if connection.vendor != "postgresql":  # SQLite: no LATERAL; its writers are serialised anyway
+        return _load(PICK, params)
+    lock = " FOR UPDATE OF t SKIP LOCKED"
+    return _load(PICK_FROM_CANDIDATES + lock, params) or _load(PICK + lock, params)
 
 
 def _load(sql: str, params: dict) -> Ticket | None:

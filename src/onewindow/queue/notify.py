@@ -4,18 +4,19 @@ from django.utils.translation import gettext as _
 
 from onewindow.portal.notifications import send_sms
 
-from .models import Ticket, TicketState
+from . import statements
+from .models import Ticket
 
 AHEAD = 3
 
 
-def notify_three_ahead(queue_id: int, day) -> list[int]:
+def notify_three_ahead(queue_id: int, day, exclude: int = 0) -> list[int]:
     """Message every waiting ticket with a phone and at most three ahead that has not been told yet.
 
-    Runs in the calling transaction: the message is written with the call or not at all.
+    Runs in the calling transaction: the message is written with the call or not at all. `exclude`: the
+    ticket being called, still waiting in the database until the call's write (sent after this read).
     """
-    front = list(Ticket.objects.filter(queue_id=queue_id, day=day, state=TicketState.WAITING)
-                 .order_by("rank", "queued_at", "id").values_list("id", "number", "phone", "ahead_notified")[:AHEAD + 1])
+    front = statements.front(queue_id, day, AHEAD + 1, exclude)  # precompiled: every call runs it (ADR 0201)
     told = []
     for position, (pk, number, phone, notified) in enumerate(front):
         if notified or not phone:

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import Role
-from onewindow.audit.services import record
+from onewindow.audit.services import prepare
 from onewindow.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from onewindow.licences.identifiers import id_number_birth_date, validate_id_number
 from onewindow.regions.models import Site, Window
 
-from . import calling, numbering, opening
+from . import calling, numbering, opening, statements
 from .models import (
     ACTIVE_STATES,
     Priority,
@@ -50,14 +50,16 @@ def allowed_actions(state: str) -> list[str]:
     return [name for name, (sources, _target) in TRANSITIONS.items() if state in sources]
 
 
-def event(ticket: Ticket, action: str, from_state: str, *, actor=None, window=None, at=None, **data) -> TicketEvent:
+def event(ticket: Ticket, action: str, from_state: str, *, actor=None, window=None, at=None, update=None,
+          **data) -> TicketEvent:
+    """The state change's TicketEvent and audit entry, with the ticket's UPDATE (`update`: column → value)
+    when given: one statement on PostgreSQL (statements.change)."""
     at = at or timezone.now()
-    ev = TicketEvent.objects.create(ticket=ticket, action=action, from_state=from_state, to_state=ticket.state, at=at,
-                                    actor=actor if getattr(actor, "pk", None) else None, window=window, data=data)
-    record(actor=actor, action=f"ticket.{action}", obj_type="ticket", obj_id=ticket.pk,
-           before={"state": from_state}, after={"state": ticket.state, "number": ticket.number, **data},
-           site_code=ticket.site.code if ticket.site_id else "")
-    return ev
+    audit = prepare(actor=actor, action=f"ticket.{action}", obj_type="ticket", obj_id=ticket.pk,
+                    before={"state": from_state}, after={"state": ticket.state, "number": ticket.number, **data},
+                    site_code=ticket.site.code if ticket.site_id else "")
+    return statements.change(ticket, action, from_state, at, getattr(actor, "pk", None),
+                             window.pk if window is not None else None, data, audit, update)
 
 
 def get_site(code: str) -> Site:
@@ -110,8 +112,7 @@ def _priority(priority: str | None, id_number: str) -> str:
 
 def get_site_queue(site: str, queue: str) -> tuple[Site, Queue]:
     """The active queue of the site, with its site, in one query (404 naming which is unknown)."""
-    queue_obj = (Queue.objects.select_related("site").annotate(has_sessions=opening.has_sessions())
-                 .filter(site__code=(site or "").strip(), code=(queue or "").strip(), active=True).first())
+    queue_obj = statements.site_queue((site or "").strip(), (queue or "").strip())  # precompiled (ADR 0201)
     if queue_obj is None:  # the 404 that names the site or the queue
         site_obj = get_site(site)
         return site_obj, get_queue(site_obj, queue)
@@ -136,7 +137,7 @@ def issue(*, site: str, queue: str, id_number: str | None = None, phone: str | N
     rank = 0 if prio else 1
     today = timezone.localdate(now)
     # Every waiting ticket of this rank or a better one was queued before this one: it is ahead.
-    ahead = Ticket.objects.filter(queue=queue_obj, day=today, state=TicketState.WAITING, rank__lte=rank).count()
+    ahead = statements.waiting_ahead(queue_obj.pk, today, rank)
     if id_number and Ticket.objects.filter(queue=queue_obj, day=today, id_number=id_number,
                                            state__in=ACTIVE_STATES).exists():
         raise _already_queued(queue_obj)
@@ -187,8 +188,8 @@ def call_next(window_id, actor) -> Ticket | None:
     One short transaction: lock the window's status row (with its held ticket read in the same
     statement), pick and lock the first candidate (PostgreSQL: FOR UPDATE SKIP LOCKED, so two
     windows calling at once take different tickets; SQLite: IMMEDIATE transactions serialise
-    the calls), mark it called, send the "three ahead" messages, append the event, and write the
-    audit entry last (it locks the audit chain's head until commit).
+    the calls), send the "three ahead" messages to the tickets behind it, then mark it called with
+    its event and audit entry (one statement on PostgreSQL; the audit entry takes no lock, ADR 0200).
     """
     window = _window_for(window_id, actor)
     status = lock_status(window, with_held=True)  # serialises two terminals of the same window
@@ -206,8 +207,8 @@ def call_next(window_id, actor) -> Ticket | None:
         if not WindowQueue.objects.filter(window=window, queue__active=True).exists():
             raise Conflict(_("该窗口尚未配置服务队列"), code="no_queues")
         return None
-    Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.CALLED, window=window, clerk=actor, called_at=now)
+    notify_three_ahead(ticket.queue_id, ticket.day, exclude=ticket.pk)  # the others: this one is being called
     ticket.state, ticket.window, ticket.clerk, ticket.called_at = TicketState.CALLED, window, actor, now
-    notify_three_ahead(ticket.queue_id, ticket.day)
-    event(ticket, "call", TicketState.WAITING, actor=actor, window=window, at=now, window_number=window.number)
+    event(ticket, "call", TicketState.WAITING, actor=actor, window=window, at=now, window_number=window.number,
+          update={"state": TicketState.CALLED, "window_id": window.pk, "clerk_id": actor.pk, "called_at": now})
     return ticket

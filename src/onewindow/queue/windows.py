@@ -1,7 +1,6 @@
 """Window status writes: a clerk opens (signs in at) a window, pauses, resumes, closes it."""
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,17 +9,22 @@ from onewindow.audit.services import record
 from onewindow.core.errors import Conflict, Forbidden, NotFound
 from onewindow.regions.models import Window
 
+from . import statements
 from .models import HELD_STATES, Ticket, WindowState, WindowStatus
 
 
 def lock_status(window: Window, actor=None, with_held: bool = False) -> WindowStatus:
     """The window's status row, locked (created closed on first use). With `with_held`, its
     `held` is the number of the ticket the window still holds (called or serving), read in the
-    same statement."""
-    qs = WindowStatus.objects.select_for_update(of=("self",)).filter(window=window)
+    same statement (precompiled: call-next's path, ADR 0201)."""
     if with_held:
-        qs = qs.annotate(held=Subquery(Ticket.objects.filter(window_id=OuterRef("window_id"), state__in=HELD_STATES)
-                                       .values("number")[:1]))
+        status = statements.locked_status(window.pk)
+        if status is None:
+            WindowStatus.objects.bulk_create([WindowStatus(window=window, since=timezone.now())], ignore_conflicts=True)
+            status = statements.locked_status(window.pk)
+        assert status is not None
+        return status
+    qs = WindowStatus.objects.select_for_update(of=("self",)).filter(window=window)
     status = qs.first()
     if status is None:
         WindowStatus.objects.bulk_create([WindowStatus(window=window, since=timezone.now())], ignore_conflicts=True)

@@ -16,7 +16,8 @@ import logging
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Exists, IntegerField, Max, Min, OuterRef, Subquery
+from django.db import connections, router
+from django.db.models import IntegerField, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,24 +89,40 @@ def add_workdays(start: date, days: int) -> tuple[date, bool]:
     if days > MAX_DAYS:
         _row(start, "start", "ordinal")  # a start outside the calendar is the clearer error
         raise _beyond(start, days)
-    start_ordinal = CalendarDay.objects.filter(date=start).values("ordinal")[:1]
-    qs = (
-        CalendarDay.objects.filter(ordinal=Subquery(start_ordinal, output_field=IntegerField()) + days, is_workday=True)
-        .annotate(
-            any_provisional=Exists(
-                CalendarDay.objects.filter(date__gte=start, date__lte=OuterRef("date"), provisional=True)
-            )
-        )
-        .values_list("date", "any_provisional")
-    )
-    found = qs.first()
+    found = _due_row(start, days)
     if found is None:  # the start or the due date lies outside the calendar (or it was empty): say which
         _row(start, "start", "ordinal")
-        found = qs.first()
+        found = _due_row(start, days)
         if found is None:
             raise _beyond(start, days)
     due, any_provisional = found
     return due, bool(any_provisional)
+
+
+def _due_sql(conn) -> str:
+    t, q = conn.ops.quote_name(CalendarDay._meta.db_table), conn.ops.quote_name
+    date_, ordinal, workday, provisional = q("date"), q("ordinal"), q("is_workday"), q("provisional")
+    return (f"SELECT d.{date_}, EXISTS(SELECT 1 FROM {t} p WHERE p.{date_} >= %s AND p.{date_} <= d.{date_} "
+            f"AND p.{provisional}) FROM {t} d WHERE d.{ordinal} = (SELECT s.{ordinal} FROM {t} s WHERE s.{date_} = %s) "
+            f"+ %s AND d.{workday} ORDER BY d.{date_} LIMIT 1")
+
+
+_DUE_SQL: dict[str, str] = {}
+
+
+def _due_row(start: date, days: int):
+    """(due date, any provisional day from `start` to it) or None: one statement, written once per database
+    (the ORM would build the same SELECT with its EXISTS anew on every acceptance)."""
+    conn = connections[router.db_for_read(CalendarDay)]
+    sql = _DUE_SQL.get(conn.alias) or _DUE_SQL.setdefault(conn.alias, _due_sql(conn))
+    value = conn.ops.adapt_datefield_value(start)
+    with conn.cursor() as cur:
+        cur.execute(sql, [value, value, days])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    due = row[0] if isinstance(row[0], date) else date.fromisoformat(row[0])
+    return due, bool(row[1])
 
 
 def _beyond(start: date, days: int) -> ServiceError:

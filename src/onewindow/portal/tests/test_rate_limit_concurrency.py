@@ -84,3 +84,117 @@ def test_on_redis_a_known_answer_takes_no_query_and_a_change_forgets_it(redis_ca
     services.perform(case.number, "accept", w.clerk, {})
     again = tracking.lookup(case.number, case.query_code, "198.51.100.8")
     assert again["state"] == "accepted"  # the write forgot the cached answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_codes_never_exceed_the_number_limit(redis_cache, settings):
+    settings.ONEWINDOW_TRACK_FAILURES_PER_CLIENT = 100
+    settings.ONEWINDOW_TRACK_FAILURES_PER_NUMBER = 4
+    w = make_world()
+    from onewindow.cases import services
+
+    case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk,
+                              materials=["M01"])
+    clients = iter(f"198.51.100.{i}" for i in range(100))
+    lock = threading.Lock()
+
+    def guess():
+        with lock:
+            address = next(clients)
+        try:
+            tracking.lookup(case.number, "WRONG1", address)
+        except RateLimited:
+            return "limited"
+        except NotFound:
+            return "guessed"
+
+    results = _threads(10, guess)
+    assert sorted(results) == ["guessed"] * 4 + ["limited"] * 6
+    with pytest.raises(RateLimited):  # locked for everyone, the right code too
+        tracking.lookup(case.number, case.query_code, "203.0.113.1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_successful_lookups_give_their_slots_back(redis_cache, settings):
+    """A lookup that reaches the database holds a slot and gives it back on success: after any number
+    of successes a client still has exactly its limit of wrong lookups."""
+    settings.ONEWINDOW_TRACK_FAILURES_PER_CLIENT = 3
+    w = make_world()
+    from onewindow.cases import services
+
+    cases = [services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk,
+                                materials=["M01"]) for _ in range(4)]
+    for case in cases * 2:  # cold then (after the filing's stale mark is replaced) cached
+        assert tracking.lookup(case.number, case.query_code, "198.51.100.9")["number"] == case.number
+    for i in range(3):
+        with pytest.raises(NotFound):
+            tracking.lookup(f"3413002026030299990{i}", "WRONG1", "198.51.100.9")
+    with pytest.raises(RateLimited):
+        tracking.lookup(cases[0].number, cases[0].query_code, "198.51.100.9")
+    client_keys = [k for k in redis_cache._cache.get_client().keys("*track:fail:client*")]
+    assert [int(redis_cache._cache.get_client().get(k)) for k in client_keys] == [3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_read_before_a_write_commits_is_not_cached_over_it(redis_cache, monkeypatch):
+    """A lookup reads the old rows; a write commits (marking the answer stale) before the lookup stores
+    its answer: the store is refused, and the next lookup reads the new state."""
+    from onewindow.cases import services
+    from onewindow.portal import progress
+
+    w = make_world()
+    case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk,
+                              materials=["M01", "M02", "M03"])
+    read = progress.track
+
+    def read_then_write(number, code):
+        answer = read(number, code)
+        services.perform(case.number, "accept", w.clerk, {})  # commits, marks the answer stale
+        return answer
+
+    monkeypatch.setattr(progress, "track", read_then_write)
+    assert tracking.lookup(case.number, case.query_code, "198.51.100.10")["state"] == "submitted"
+    monkeypatch.setattr(progress, "track", read)
+    assert tracking.lookup(case.number, case.query_code, "198.51.100.10")["state"] == "accepted"
+    # and that answer, read after the commit, is cached
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert tracking.lookup(case.number, case.query_code, "198.51.100.10")["state"] == "accepted"
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_right_lookups_of_a_cold_number_are_not_refused(redis_cache, settings):
+    """More lookups in flight than the limits allow wrong ones: they wait for the slots, none is refused."""
+    settings.ONEWINDOW_TRACK_FAILURES_PER_CLIENT = 2
+    settings.ONEWINDOW_TRACK_FAILURES_PER_NUMBER = 2
+    w = make_world()
+    from onewindow.cases import services
+
+    case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk,
+                              materials=["M01"])
+
+    def look():
+        try:
+            return tracking.lookup(case.number, case.query_code, "198.51.100.11")["number"]
+        except RateLimited:
+            return "limited"
+
+    assert _threads(12, look) == [case.number] * 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_redis_each_language_is_cached_apart_and_a_write_forgets_both(redis_cache, client):
+    from onewindow.cases import services
+
+    w = make_world()
+    case = services.file_case(item="SCJG-XK-0001", applicant=person(), channel="window", actor=w.clerk,
+                              materials=["M01", "M02", "M03"])
+    url = f"/api/v1/track/{case.number}?code={case.query_code}"
+    for _ in range(2):  # the second time from the cache
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["state_label"] == "Submitted"
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["state_label"] == "已提交"
+    services.perform(case.number, "accept", w.clerk, {})
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["state_label"] == "Accepted"
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["state_label"] == "已受理"

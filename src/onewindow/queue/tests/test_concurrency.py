@@ -2,6 +2,7 @@
 
 
 import pytest
+from django.db import connection
 
 from onewindow.cases.tests.test_concurrency import _run_threads
 from onewindow.queue import services
@@ -107,3 +108,42 @@ def test_kiosks_issuing_while_windows_call():
     assert issued == [f"A{i:03d}" for i in range(1, 11)] + [f"B{i:03d}" for i in range(1, 11)]
     assert called == issued  # each ticket called exactly once
     assert TicketEvent.objects.filter(action="call").count() == 20
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_call_next_takes_the_first_free_ticket_when_every_candidate_is_held():
+    """The pick looks at the first calling.CANDIDATES waiting tickets of each queue (ADR 0201). When another
+    transaction holds all of them, the window still gets the next free one (the full pick), never a 204."""
+    import threading
+
+    from django.db import transaction
+
+    from onewindow.queue import calling
+
+    w = make_hall()
+    with at(2026, 3, 2, 9):
+        for _ in range(calling.CANDIDATES + 2):
+            services.issue(site="SZ-CENTRE", queue="general")
+    first = list(Ticket.objects.order_by("seq").values_list("pk", flat=True)[:calling.CANDIDATES])
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                list(Ticket.objects.select_for_update().filter(pk__in=first))
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        assert held.wait(30)
+        with at(2026, 3, 2, 9, 30):
+            called = services.call_next(w.window.pk, w.clerk)
+    finally:
+        release.set()
+        t.join(30)
+    assert called is not None and called.number == f"A{calling.CANDIDATES + 1:03d}"

@@ -2,7 +2,8 @@
 
 A round enqueues every periodic task the apps declare (an AppConfig's `worker_rounds`, a mapping of
 label to task path; today the supervision sweep) and runs what is queued; between rounds the worker
-runs queued tasks (notifications, live alerts).
+runs queued tasks (notifications, live alerts). Short jobs an app declares in `worker_every` (label to
+(function path, seconds); today the audit sealer every 2 s) run in the worker's own loop, not as tasks.
 """
 
 import time
@@ -32,8 +33,10 @@ class Command(BaseCommand):
             self.round()
             return
         next_sweep = 0.0
+        every = self.every_jobs()
         try:
             while True:
+                self.run_every(every)
                 try:
                     if time.monotonic() >= next_sweep:
                         self.round()
@@ -48,6 +51,23 @@ class Command(BaseCommand):
                 time.sleep(poll)
         except KeyboardInterrupt:
             self.stdout.write("worker stopped")
+
+    def every_jobs(self) -> list[list]:
+        """[label, function, seconds, next due] of every app's `worker_every`."""
+        return [[label, import_string(path), float(seconds), 0.0]
+                for config in apps.get_app_configs()
+                for label, (path, seconds) in getattr(config, "worker_every", {}).items()]
+
+    def run_every(self, jobs: list[list]) -> None:
+        for job in jobs:
+            label, func, seconds, due = job
+            if time.monotonic() < due:
+                continue
+            job[3] = time.monotonic() + seconds
+            try:
+                func()
+            except Exception as exc:  # noqa: BLE001 - a job's failure (a refused seal) must not stop the worker
+                self.stderr.write(f"{label} failed: {exc}")  # the loop's close_old_connections follows
 
     def round(self):
         rounds = [
