@@ -83,7 +83,10 @@ What the sweep does at this scale (src/onewindow/supervision/services.py, rules.
   the rows 1.78 s (2.23 M buffer accesses, 919,096 WAL records, 101 MB of WAL: the heap and four
   indexes, five records per alert); `offsystem.loop` 0.45 s (a merge anti-join of 950,742
   concluded cases against 1,483,556 review/decide events, to find none here); the nine other rules,
-  the marks, the ANALYZE (20 ms) and the audit entry ~0.2 s. The steady sweep is ~0.24 s.
+  the marks, the ANALYZE (20 ms) and the audit entry ~0.2 s. The steady sweep is ~0.24 s. After
+  `REINDEX TABLE supervision_alert` (the bench's delete + VACUUM between runs had left the open-alert
+  index at 93 MB for 182,579 entries: emptied pages are not reused while other sessions hold older
+  snapshots) three first sweeps took 4.18, 3.37 and 4.30 s (load 0.9): the bloat is not the cause.
 - Event-driven rules (repeated notice, off-system loop, extension overrun, off-hours acceptance:
   `Rule.incremental`) depend only on a case's own events and rarely edited reference data. The
   sweep keeps a `SweepMark` per rule (highest CaseEvent id seen); an ordinary sweep re-evaluates
