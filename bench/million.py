@@ -54,10 +54,39 @@ What the sweep does at this scale (src/onewindow/supervision/services.py, rules.
 
 - Set-based writes: per rule one anti-join finds the open alerts whose case is no longer wanted
   (the rule's case set computed once, then `UPDATE … WHERE id IN` by 5,000), then one
-  `INSERT … SELECT … WHERE NOT EXISTS (open alert) ON CONFLICT DO NOTHING` opens the new ones —
-  no Python objects per alert. Closing runs first, while the table's statistics still describe it;
-  after a large insert the sweep runs `ANALYZE supervision_alert` (a plan made on "0 rows" turned
-  the close step into a nested loop over 181,000 × 181,000 rows: 290 s before this change).
+  `INSERT … SELECT DISTINCT ON (case id) … WHERE NOT EXISTS (open alert) ORDER BY case id` opens the
+  new ones — no Python objects per alert. A rule with no open alert (its first sweep) skips both the
+  close step and the anti-join. Since ADR 0215 (2026-12-07) the insert has no `ON CONFLICT DO
+  NOTHING` except for the deadline rules (also written by `evaluate_case`): its speculative
+  insertion (a lock and a WAL record per row) made inserting the 180,689 off-hours alerts cost
+  1.77–2.10 s of database CPU against 0.98–1.25 s without it; sweeps are serialised by a
+  transaction-scoped advisory lock instead. The rows go in by case id and the board's index is
+  ascending, `(level, since, id)` (read backwards by the board), so each index receives them at
+  the end of a range. Closing runs first, while the table's statistics still describe it; after a
+  large insert the sweep runs `ANALYZE supervision_alert` on a 3,000-row sample (a plan made on "0
+  rows" turned the close step into a nested loop over 181,000 × 181,000 rows: 290 s before ADR
+  0195; the default 30,000-row sample cost 240 ms of CPU, this one 30–40 ms). JIT is off in the
+  sweep's transaction (35–75 ms of compilation per large rule statement). `bench/sweep_profile.py`
+  prints every statement of a first sweep with its wall time and the database backend's CPU time
+  (and its EXPLAIN with `--explain`).
+- Before and after ADR 0215, back to back on the same database (`ow_million`, vacuumed; first sweep,
+  182,579 alerts opened; `bench/sweep_profile.py`, which prints wall time and the database
+  backend's CPU time per statement; 2026-12-07 13:56–13:58 UTC, the machine nearly idle): main's code
+  4.81, 5.12 and 5.95 s (4.61–5.66 s database CPU, load 1.1–1.3); this change 3.22, 3.24, 4.26 and
+  4.96 s (3.05–4.68 s CPU, load 0.9–1.0). `bench/million.py --runs 5 --no-http` gave 5.61 s for
+  main's code (load 3.6 → 2.2) and 5.25 s for this change (load 11.6 → 7.4; the table above). The
+  2 s target is not met. Where a first sweep's time still goes (EXPLAIN ANALYZE, quiet machine):
+  the `accept.off_hours` statement is ~3.2 s of it — choosing its 180,689 cases 1.23 s (a hash semi
+  join of the 662,681 window cases, read by a sequential scan of cases_case, 0.25 s, and joined
+  with their site, 0.46 s, against the 290,473 accept events outside the hours common to all
+  sites, 0.32 s from the index sup_event_accept), sorting them by case id 0.12 s, and inserting
+  the rows 1.78 s (2.23 M buffer accesses, 919,096 WAL records, 101 MB of WAL: the heap and four
+  indexes, five records per alert); `offsystem.loop` 0.45 s (a merge anti-join of 950,742
+  concluded cases against 1,483,556 review/decide events, to find none here); the nine other rules,
+  the marks, the ANALYZE (20 ms) and the audit entry ~0.2 s. The steady sweep is ~0.24 s. After
+  `REINDEX TABLE supervision_alert` (the bench's delete + VACUUM between runs had left the open-alert
+  index at 93 MB for 182,579 entries: emptied pages are not reused while other sessions hold older
+  snapshots) three first sweeps took 4.18, 3.37 and 4.30 s (load 0.9): the bloat is not the cause.
 - Event-driven rules (repeated notice, off-system loop, extension overrun, off-hours acceptance:
   `Rule.incremental`) depend only on a case's own events and rarely edited reference data. The
   sweep keeps a `SweepMark` per rule (highest CaseEvent id seen); an ordinary sweep re-evaluates

@@ -45,9 +45,11 @@ class Alert(models.Model):
         # open alerts by rule and case (one open per pair; the sweep's close step reads a rule's
         # range), and the board's lists. Every index costs each of a first sweep's 180,000 inserts.
         indexes = [
-            # the board's lists: newest open alerts of a level, read in index order
-            models.Index(fields=["level", "-since", "-id"], condition=models.Q(closed_at__isnull=True),
-                         name="sup_alert_open_recent"),
+            # the board's lists: newest open alerts of a level, read backwards in index order. Ascending,
+            # so that a sweep's new alerts (one `since`, rising ids) go in at the end of their level's
+            # range rather than at its start, where each one split a page (ADR 0215)
+            models.Index(fields=["level", "since", "id"], condition=models.Q(closed_at__isnull=True),
+                         name="sup_alert_open_level_since"),
         ]
         constraints = [
             models.UniqueConstraint(

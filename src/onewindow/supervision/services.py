@@ -33,12 +33,26 @@ EVENT_OVERLAP = 1000
 SCOPE_LIMIT = 10_000
 
 
-def _insert_alerts(rule: Rule, ctx: Context, wanted: QuerySet) -> int:
+# Also written outside the sweep, by evaluate_case after a case event (no sweep lock held): their
+# inserts keep ON CONFLICT DO NOTHING. The other rules are written only by the sweep, one at a time.
+PER_CASE_RULES = frozenset(r.code for r in DEADLINE_RULES)
+SWEEP_LOCK = "onewindow.supervision.sweep"
+
+
+def _insert_alerts(rule: Rule, ctx: Context, wanted: QuerySet, *, none_open: bool) -> int:
     """INSERT … SELECT an alert for every wanted case without an open one for this rule; the count.
 
     One statement read straight from the rule's own query (its case id, department, site and due
-    date), so the cases are not looked up a second time by id; a case the query yields twice is
-    inserted once (the open-alert unique index, ON CONFLICT DO NOTHING / INSERT OR IGNORE)."""
+    date), so the cases are not looked up a second time by id. The rows go in by case id: every
+    index of the table then receives them in its own order (the primary key and the board's index
+    at the end of their range, the open-alert index at the end of this rule's, the case index in
+    one pass) instead of at random pages. A case the query yields twice is inserted once: on
+    PostgreSQL by DISTINCT ON over that order; for the deadline rules, which evaluate_case also
+    writes concurrently, and on SQLite by the open-alert unique index (ON CONFLICT DO NOTHING /
+    INSERT OR IGNORE). Elsewhere the speculative insertion of ON CONFLICT, a lock taken and a WAL
+    record written per row, nearly doubled the cost of a first sweep's 180,000 inserts: the sweeps
+    are serialised by a transaction-scoped advisory lock instead, and the anti-join leaves out the
+    cases with an open alert (ADR 0215)."""
     alert_t = Alert._meta.db_table
     try:
         w_sql, w_params = wanted.order_by().values(
@@ -49,20 +63,21 @@ def _insert_alerts(rule: Rule, ctx: Context, wanted: QuerySet) -> int:
     if connection.vendor == "postgresql":
         detail = ("CASE WHEN w.w_due IS NULL THEN '{}'::jsonb "
                   "ELSE jsonb_build_object('due_date', to_char(w.w_due, 'YYYY-MM-DD')) END")
-        head, tail = "INSERT INTO", " ON CONFLICT DO NOTHING"
+        head, select = "INSERT INTO", "SELECT DISTINCT ON (w.w_id)"
+        tail = " ON CONFLICT DO NOTHING" if rule.code in PER_CASE_RULES else ""
     else:
         detail = "CASE WHEN w.w_due IS NULL THEN '{}' ELSE json_object('due_date', w.w_due) END"
-        head, tail = "INSERT OR IGNORE INTO", ""
+        head, select, tail = "INSERT OR IGNORE INTO", "SELECT", ""
     # With no open alert of this rule (its first sweep) the anti-join is left out: it has nothing to
     # find, and on a freshly vacuumed table PostgreSQL planned it as a sequential scan per inserted
     # row of the rows the statement itself was inserting (quadratic: minutes at 165,000 rows).
-    none_open = not Alert.objects.filter(rule=rule.code, closed_at__isnull=True).exists()
     anti, anti_params = ("", []) if none_open else (
         f"WHERE NOT EXISTS (SELECT 1 FROM {alert_t} a WHERE a.rule = %s AND a.case_id = w.w_id "
-        "AND a.closed_at IS NULL)", [rule.code])
+        "AND a.closed_at IS NULL) ", [rule.code])
     sql = (
         f"{head} {alert_t} (case_id, level, rule, since, closed_at, detail, department_id, site_id) "
-        f"SELECT w.w_id, %s, %s, %s, NULL, {detail}, w.w_department, w.w_site FROM ({w_sql}) w {anti}{tail}"
+        f"{select} w.w_id, %s, %s, %s, NULL, {detail}, w.w_department, w.w_site FROM ({w_sql}) w {anti}"
+        f"ORDER BY w.w_id{tail}"
     )
     since = connection.ops.adapt_datetimefield_value(ctx.now)
     with connection.cursor() as cur:
@@ -73,20 +88,26 @@ def _insert_alerts(rule: Rule, ctx: Context, wanted: QuerySet) -> int:
 def _sync_rule(rule: Rule, ctx: Context, *, only_case_id: int | None = None) -> tuple[int, int]:
     """Open alerts for the cases `rule` yields that have none open; close the others. Set-based:
     one INSERT … SELECT and one UPDATE … WHERE NOT EXISTS, whatever the number of cases.
-    With `ctx.scope` set (incremental pass) only the cases in scope are opened or closed."""
+    With `ctx.scope` set (incremental pass) only the cases in scope are opened or closed.
+    A rule with no open alert at all (its first sweep) has nothing to close and needs no anti-join."""
     if isinstance(ctx.scope, list) and not ctx.scope:
         return 0, 0  # incremental pass and no case changed
     wanted = rule.cases(ctx)
     open_alerts = Alert.objects.filter(rule=rule.code, closed_at__isnull=True)
+    none_open = not open_alerts.exists()
     if only_case_id is not None:
         wanted = wanted.filter(pk=only_case_id)
         open_alerts = open_alerts.filter(case_id=only_case_id)
     if ctx.scope is not None:
         open_alerts = open_alerts.filter(case_id__in=ctx.scope)
-    closed = _close_alerts(ctx, open_alerts, wanted)  # first: the table's statistics still hold
-    opened = _insert_alerts(rule, ctx, wanted)
+    closed = 0 if none_open else _close_alerts(ctx, open_alerts, wanted)  # first: the statistics still hold
+    opened = _insert_alerts(rule, ctx, wanted, none_open=none_open)
     if opened > 5000 and connection.vendor == "postgresql":
         with connection.cursor() as cur:  # fresh row counts for the next rules' plans
+            # a 3,000-row sample (the default target 100 samples 30,000): the planner needs the row
+            # count, the rules' and levels' shares and the null fraction of closed_at (ADR 0215).
+            # SET LOCAL ends with the sweep's transaction, which runs no other ANALYZE.
+            cur.execute("SET LOCAL default_statistics_target = 10")
             cur.execute(f"ANALYZE {Alert._meta.db_table}")
     return opened, closed
 
@@ -203,8 +224,13 @@ def sweep(today: datetime.date | None = None, *, now: datetime.datetime | None =
             # A first sweep hashes ~200,000 accept events: at the default 4 MB the hash spilled to
             # disk in 8 batches. One sweep runs at a time (the marks are locked), so this is bounded.
             with connection.cursor() as cur:
+                # one sweep at a time, its first one included (no marks to lock yet): its inserts
+                # rely on it instead of ON CONFLICT (ADR 0215)
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [SWEEP_LOCK])
                 cur.execute("SET LOCAL random_page_cost = 1.1")
                 cur.execute("SET LOCAL work_mem = '64MB'")
+                # JIT compiled each large rule statement for 35-75 ms of a first sweep (ADR 0215)
+                cur.execute("SET LOCAL jit = off")
         top = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         marks = {m.rule: m for m in SweepMark.objects.select_for_update()}
         changed: dict = {}  # after event id -> case ids (or None: too many), read once per sweep

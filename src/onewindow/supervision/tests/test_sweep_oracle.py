@@ -172,3 +172,25 @@ def test_later_sweep_opens_and_closes_the_difference(world):
     assert written() == want
     assert out["opened"] == len(want - before) and out["closed"] == len(before - want)
     assert Alert.objects.filter(closed_at__isnull=False).count() == len(before - want)
+
+
+def test_a_case_yielded_twice_gets_one_alert(world):
+    """A rule whose query joins a case's events yields the case once per matching event; on PostgreSQL
+    the insert has no ON CONFLICT outside the deadline rules (ADR 0215), so it must still open one
+    alert per case: counted here from the events, not from the rule's query."""
+    from onewindow.supervision.models import Level
+    from onewindow.supervision.rules import Rule
+
+    def twice(ctx):  # one row per "file" and per "accept" event of the case
+        return Case.objects.filter(events__action__in=["file", "accept"])
+
+    rule = Rule("test.twice", Level.ANOMALY, "twice", twice)
+    cases_with = {e.case_id for e in CaseEvent.objects.filter(action__in=["file", "accept"])}
+    rows = twice(None).count()
+    assert rows > len(cases_with) > 5  # the query does yield cases more than once
+    out = sweep(TODAY, rules=[rule])
+    assert out["opened"] == len(cases_with)
+    assert sorted(Alert.objects.filter(rule="test.twice").values_list("case_id", flat=True)) == sorted(cases_with)
+    # the next sweep takes the anti-join path: nothing new, nothing closed, still one per case
+    assert sweep(TODAY, rules=[rule])["rules"]["test.twice"] == [0, 0]
+    assert Alert.objects.filter(rule="test.twice", closed_at__isnull=True).count() == len(cases_with)
