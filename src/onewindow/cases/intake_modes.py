@@ -227,7 +227,7 @@ def delivery_details(case, method: str, payload: dict, now) -> dict:
             raise ServiceError(_("只有寄递送达才填写%(fields)s") % {"fields": "、".join(extra)},
                                code="not_postal", fields={f: _("仅寄递送达（post）时填写") for f in extra})
         return {}
-    requested = Postal.objects.filter(case=case).first()
+    requested = case.postal if has_record(case, "postal") else None  # read with the locked case
     address = _text(payload, "address", _("收件地址"), required=requested is None, max_len=200) or (requested.address if requested else "")
     courier = _text(payload, "courier", _("寄递企业"), max_len=40)
     waybill = _text(payload, "waybill", _("运单号"), max_len=40)
@@ -235,6 +235,7 @@ def delivery_details(case, method: str, payload: dict, now) -> dict:
     postal.address, postal.courier, postal.waybill = address, courier, waybill
     postal.state, postal.sent_at = PostalState.SENT, now
     postal.save()
+    case.postal = postal  # the answer, built from the case read under the lock, shows what was just sent
     return {"address": address, "courier": courier, "waybill": waybill}
 
 
