@@ -77,6 +77,11 @@ class Precompiled(Generic[M]):
         self._lock = threading.Lock()
         Precompiled.instances.append(self)
 
+    def forget(self) -> None:
+        """Drop the compiled shapes (the next call of each compiles it again)."""
+        with self._lock:
+            self._plans.clear()
+
     def fallbacks(self) -> list[tuple]:
         """The (alias, key) shapes that run through the ORM every time (their SQL could not be kept)."""
         return [k for k, plan in self._plans.items() if plan is _UNCOMPILABLE]

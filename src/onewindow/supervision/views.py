@@ -77,7 +77,8 @@ def board(request):
 def alert_list(request, level):
     if level not in Level.values:
         raise Http404("unknown alert level")
-    return _partial(request, "supervision/_alerts.html", {"page": _alert_page(request, level), "level": level})
+    return _partial(request, "supervision/_alerts.html",
+                    {"page": _alert_page(request, level), "level": level, "heading": Level(level).label})
 
 
 @supervisor_required

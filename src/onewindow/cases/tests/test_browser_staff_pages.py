@@ -43,13 +43,14 @@ def test_supervisor_stats_and_admin_item_form(browser, demo_site):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_supervision_room_and_its_partials_on_a_phone(browser, demo_site):
-    """The room and the two fragments it polls, each opened on its own on a 390 px phone: they come
-    inside the site's layout (header, viewport), fit the screen and show no raw code."""
-    page = open_page(browser, demo_site, "phone", user="supervisor1")
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_supervision_room_and_its_partials(browser, demo_site, viewport):
+    """The room and the two fragments it polls, each opened on its own on a desktop and a 390 px phone:
+    they come inside the site's layout (header, viewport), fit the screen and show no raw code."""
+    page = open_page(browser, demo_site, viewport, user="supervisor1")
     for path, name in [("/supervision/", "supervision-room"), ("/supervision/board/", "supervision-board"),
                        ("/supervision/alerts/red/", "supervision-red")]:
         visit(page, path)
         assert "电子监察室" in page.inner_text("main")
-        assert_page_ok(page, f"phone-{name}")
+        assert_page_ok(page, name)
     page.context.close()  # stop the room's polling before the test database is emptied

@@ -38,7 +38,7 @@ def _statements(ctx) -> list[str]:
 @pytest.mark.django_db
 def test_file_and_accept_statements_and_answers():
     for pc in HOT:  # forget the shapes other tests compiled (a supervisor's region scope falls back by design)
-        pc._plans.clear()
+        pc.forget()
     w = make_world()
     token, client = issue_token(w.clerk), Client()
     with at(2026, 3, 2, 9):

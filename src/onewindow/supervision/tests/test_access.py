@@ -68,7 +68,8 @@ def test_room_shows_board_and_red_list(client, w, red_case):
     for url in ("/supervision/board/", "/supervision/alerts/red/"):  # opened on its own: in the layout
         html = client.get(url).content.decode()
         assert "<html" in html and 'name="viewport"' in html and "返回电子监察室" in html, url
-    assert f"/cases/{red_case.number}/" in client.get("/supervision/alerts/red/").content.decode()
+    red_page = client.get("/supervision/alerts/red/").content.decode()
+    assert f"/cases/{red_case.number}/" in red_page and "<h2>红色预警</h2>" in red_page
 
 
 def test_admin_may_use_the_room(client, w, red_case):
